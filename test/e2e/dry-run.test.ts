@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fleetFromCount } from '../../apps/switch-sim/src';
+import { startStack, stackPassword, type Stack } from '../support/stack';
+
+describe('a dry run over 10 switches', () => {
+  let stack: Stack;
+
+  before(async () => {
+    const password = stackPassword();
+    stack = await startStack({ password, switches: fleetFromCount({ count: 10, address: '127.0.33.1', port: 2222, username: 'admin', password }) });
+    for (const sim of stack.fleet.switches) {
+      await stack.client.registerSwitch({ name: sim.name, host: sim.address, port: sim.port, credentialRef: 'lab', tags: ['dry'] });
+    }
+  });
+
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('lists the exact commands per switch and changes no switch state', async () => {
+    const before = stack.fleet.switches.map((s) => JSON.stringify(s.snapshot()));
+
+    const created = await stack.client.createRollout({ tags: ['dry'], dryRun: true, params: { pageContent: 'dry' } });
+    const done = await stack.client.waitForRollout(created.id, { timeoutMs: 120_000 });
+
+    assert.equal(done.state, 'succeeded');
+    assert.equal(done.dryRun, true);
+    for (const run of done.switches) {
+      const byStep = Object.fromEntries(run.steps.map((s) => [s.step, s]));
+      assert.equal(byStep['configure-mgmt'].status, 'planned');
+      assert.deepEqual(byStep['configure-mgmt'].commands, ['configure terminal', 'feature bash-shell', 'feature dhcp', 'interface mgmt0', 'ip address dhcp', 'vrf member management', 'end']);
+      assert.equal(byStep['configure-mgmt'].changed, true);
+    }
+    const afterRun = stack.fleet.switches.map((s) => JSON.stringify(s.snapshot()));
+    assert.deepEqual(afterRun, before);
+  });
+});
