@@ -1,1 +1,4 @@
 export * from './cli-session';
+export * from './nxos-cli-session';
+export * from './output';
+export * from './prompts';

@@ -1,0 +1,47 @@
+/** CSI sequences (colours, erase line, cursor moves), OSC titles and lone two-byte escapes. */
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+// eslint-disable-next-line no-control-regex
+const OTHER_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+
+/**
+ * The pager text NX-OS prints every screenful when `terminal length 0` was not accepted,
+ * with whatever erases it after the answer: spaces and carriage returns on the same line,
+ * or one line break.
+ */
+const PAGER = /[^\S\n]*--More--[^\S\n]*(?:\r[^\S\n]*)*\n?/g;
+
+/** True when the text (ANSI already removed) currently stops at a pager prompt. */
+export function endsWithPager(text: string): boolean {
+  return /--More--[^\S\n]*$/.test(text);
+}
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_ESCAPE, '');
+}
+
+/**
+ * Turns raw terminal output into plain lines: ANSI removed, `\r\r\n` and `\r\n` as `\n`,
+ * pager text and the carriage returns of line-wrap artefacts removed.
+ */
+export function normaliseTerminalText(raw: string): string {
+  return stripAnsi(raw)
+    .replace(/\r+\n/g, '\n')
+    .replace(PAGER, '')
+    .replace(/\r/g, '')
+    .replace(OTHER_CONTROL, '');
+}
+
+/** Splits normalised text into lines; the last element is the unfinished line, if any. */
+export function splitLines(text: string): string[] {
+  return text.split('\n');
+}
+
+/** Whitespace-insensitive comparison of an echoed line with the command that was sent. */
+export function isEchoOf(line: string, command: string): boolean {
+  const compact = (s: string) => s.replace(/\s+/g, '');
+  const wanted = compact(command);
+  if (wanted === '') return compact(line) === '' || line.trimEnd().endsWith('#') || line.trimEnd().endsWith('$');
+  return compact(line).endsWith(wanted);
+}
