@@ -1,6 +1,10 @@
 import { UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { WEBHOOK_HEADERS, type DeliverWebhookJobData, type DeliveryAttempt } from '@switchyard/contracts';
+import {
+  WEBHOOK_HEADERS,
+  type DeliverWebhookJobData,
+  type DeliveryAttempt,
+} from '@switchyard/contracts';
 import type { Logger } from '@switchyard/logging';
 import { WebhookTargetError } from './errors';
 import { retryDelayMs, type RetrySchedule } from './retry-schedule';
@@ -77,7 +81,12 @@ export class DeliveryProcessor {
     if (!webhook) return;
 
     const attemptNumber = job.attemptsMade + 1;
-    const log = this.logger.child({ webhookId, deliveryId, eventType: delivery.eventType, attempt: attemptNumber });
+    const log = this.logger.child({
+      webhookId,
+      deliveryId,
+      eventType: delivery.eventType,
+      attempt: attemptNumber,
+    });
     if (!webhook.active) {
       // Deactivating stops deliveries, retries included; a redelivery after reactivating resumes.
       await store.recordOutcome(deliveryId, delivery.jobId, 'dead', null);
@@ -91,28 +100,46 @@ export class DeliveryProcessor {
 
     if (outcome.error === null) {
       await store.recordOutcome(deliveryId, delivery.jobId, 'succeeded', null);
-      log.info({ responseCode: outcome.responseCode, latencyMs: outcome.latencyMs }, 'webhook delivered');
+      log.info(
+        { responseCode: outcome.responseCode, latencyMs: outcome.latencyMs },
+        'webhook delivered',
+      );
       return;
     }
 
     if (attemptNumber >= (job.opts.attempts ?? 1)) {
       const current = await store.recordOutcome(deliveryId, delivery.jobId, 'dead', null);
-      log.warn({ responseCode: outcome.responseCode, error: outcome.error }, 'webhook delivery dead after its last attempt');
+      log.warn(
+        { responseCode: outcome.responseCode, error: outcome.error },
+        'webhook delivery dead after its last attempt',
+      );
       if (current) throw new UnrecoverableError(`last attempt failed: ${outcome.error}`);
       return;
     }
 
     const delayMs = retryDelayMs(attemptNumber, this.options.schedule);
     const nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
-    const current = await store.recordOutcome(deliveryId, delivery.jobId, 'retrying', nextAttemptAt);
-    log.info({ responseCode: outcome.responseCode, error: outcome.error, nextAttemptAt }, 'webhook attempt failed; retrying');
+    const current = await store.recordOutcome(
+      deliveryId,
+      delivery.jobId,
+      'retrying',
+      nextAttemptAt,
+    );
+    log.info(
+      { responseCode: outcome.responseCode, error: outcome.error, nextAttemptAt },
+      'webhook attempt failed; retrying',
+    );
     if (current) throw new DeliveryAttemptFailed(outcome.error, delayMs);
   }
 
   private async attempt(webhook: WebhookRecord, delivery: DeliveryRecord): Promise<AttemptOutcome> {
     const { config, attemptTimeoutMs } = this.options;
     if (!config.secretKey) {
-      return { responseCode: null, latencyMs: 0, error: 'SWITCHYARD_SECRET_KEY is not set on the worker, so nothing can be signed' };
+      return {
+        responseCode: null,
+        latencyMs: 0,
+        error: 'SWITCHYARD_SECRET_KEY is not set on the worker, so nothing can be signed',
+      };
     }
 
     // Checked again at every attempt: the name may resolve elsewhere than at registration.
@@ -121,7 +148,11 @@ export class DeliveryProcessor {
       target = await checkWebhookTarget(webhook.url, config.webhookAllow);
     } catch (err) {
       if (!(err instanceof WebhookTargetError)) throw err;
-      return { responseCode: null, latencyMs: 0, error: `refused by the address policy: ${err.message}` };
+      return {
+        responseCode: null,
+        latencyMs: 0,
+        error: `refused by the address policy: ${err.message}`,
+      };
     }
 
     const secret = deriveWebhookSecret(config.secretKey, webhook.id, webhook.salt);

@@ -95,7 +95,10 @@ export class WebhookDispatcher {
         READ_BATCH_SIZE,
       )) as [string, StreamEntry[], ...unknown[]];
       if (entries.length > 0) {
-        this.logger.info({ entries: entries.length }, 'taking over events another dispatcher left unacknowledged');
+        this.logger.info(
+          { entries: entries.length },
+          'taking over events another dispatcher left unacknowledged',
+        );
         await this.dispatch(entries);
       }
       cursor = next;
@@ -139,7 +142,10 @@ export class WebhookDispatcher {
       try {
         await this.dispatch(entries);
       } catch (err) {
-        this.logger.error({ err }, 'dispatching events failed; they stay pending and are read again');
+        this.logger.error(
+          { err },
+          'dispatching events failed; they stay pending and are read again',
+        );
         position = '0';
         await sleep(READ_ERROR_PAUSE_MS);
       }
@@ -156,14 +162,22 @@ export class WebhookDispatcher {
       if (!event) {
         this.logger.warn({ eventId }, 'skipping an event stream entry that is not an event');
       } else {
-        const subscribed = webhooks.filter((w) => w.events.includes('*') || w.events.includes(event.type));
-        for (const webhook of subscribed) await this.enqueueDelivery(webhook, eventId, event.type, event.body);
+        const subscribed = webhooks.filter(
+          (w) => w.events.includes('*') || w.events.includes(event.type),
+        );
+        for (const webhook of subscribed)
+          await this.enqueueDelivery(webhook, eventId, event.type, event.body);
       }
       await redis.xack(streamKey, DISPATCHER_GROUP, eventId);
     }
   }
 
-  private async enqueueDelivery(webhook: WebhookRecord, eventId: string, eventType: string, rawEvent: string): Promise<void> {
+  private async enqueueDelivery(
+    webhook: WebhookRecord,
+    eventId: string,
+    eventType: string,
+    rawEvent: string,
+  ): Promise<void> {
     const { store, queue, attempts } = this.options;
     const deliveryId = deliveryIdFor(webhook.id, eventId);
     const created = await store.createDelivery({
@@ -181,11 +195,17 @@ export class WebhookDispatcher {
       // (Adding a job whose id exists is a no-op in BullMQ.)
       const existing = await store.getDelivery(deliveryId);
       const untouched =
-        existing?.status === 'pending' && existing.jobId === deliveryId && (await store.attemptCount(deliveryId)) === 0;
+        existing?.status === 'pending' &&
+        existing.jobId === deliveryId &&
+        (await store.attemptCount(deliveryId)) === 0;
       if (!untouched) return;
     }
 
-    await queue.add(JOB_NAMES.deliverWebhook, { webhookId: webhook.id, deliveryId }, deliveryJobOptions(deliveryId, attempts));
+    await queue.add(
+      JOB_NAMES.deliverWebhook,
+      { webhookId: webhook.id, deliveryId },
+      deliveryJobOptions(deliveryId, attempts),
+    );
   }
 }
 

@@ -1,5 +1,9 @@
 export * from './services';
-export { signWebhookPayload, verifyWebhookSignature, DEFAULT_SIGNATURE_TOLERANCE_SECONDS } from './signing';
+export {
+  signWebhookPayload,
+  verifyWebhookSignature,
+  DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+} from './signing';
 export type { SignInput, VerifyInput, VerifyResult, VerifyFailureReason } from './signing';
 export {
   DELIVERY_ATTEMPT_TIMEOUT_MS,

@@ -13,7 +13,13 @@ describe('retryDelayMs', () => {
   });
 
   it('draws the delay anywhere between zero and the ceiling (full jitter)', () => {
-    assert.equal(retryDelayMs(3, DEFAULT_RETRY_SCHEDULE, () => 0), 0);
-    assert.equal(retryDelayMs(3, DEFAULT_RETRY_SCHEDULE, () => 0.5), 20_000);
+    assert.equal(
+      retryDelayMs(3, DEFAULT_RETRY_SCHEDULE, () => 0),
+      0,
+    );
+    assert.equal(
+      retryDelayMs(3, DEFAULT_RETRY_SCHEDULE, () => 0.5),
+      20_000,
+    );
   });
 });

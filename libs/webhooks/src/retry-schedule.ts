@@ -30,7 +30,11 @@ export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
  * backoff with full jitter, a random point between zero and min(max, base * 2^(n-1)), so
  * that receivers coming back from an outage are not hit by every retry at once.
  */
-export function retryDelayMs(failedAttempt: number, schedule: RetrySchedule, random: () => number = Math.random): number {
+export function retryDelayMs(
+  failedAttempt: number,
+  schedule: RetrySchedule,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(schedule.maxDelayMs, schedule.baseDelayMs * 2 ** (failedAttempt - 1));
   return Math.floor(random() * ceiling);
 }

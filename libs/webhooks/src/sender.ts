@@ -22,7 +22,12 @@ export interface SendInput {
  * One POST of a delivery. Connects to the checked address only, follows no redirect (a 3xx
  * is a failure like any other non-2xx answer) and gives up at the deadline.
  */
-export function sendWebhookAttempt({ target, body, headers, timeoutMs }: SendInput): Promise<AttemptOutcome> {
+export function sendWebhookAttempt({
+  target,
+  body,
+  headers,
+  timeoutMs,
+}: SendInput): Promise<AttemptOutcome> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   const signal = AbortSignal.timeout(timeoutMs);
@@ -40,7 +45,11 @@ export function sendWebhookAttempt({ target, body, headers, timeoutMs }: SendInp
       target.url,
       {
         method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(body.length) },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': String(body.length),
+        },
         lookup: pinnedLookup(target),
         // A fresh connection per attempt: a pooled one could lead to an address checked earlier.
         agent: false,
@@ -52,7 +61,11 @@ export function sendWebhookAttempt({ target, body, headers, timeoutMs }: SendInp
         response.resume();
         response.on('error', () => undefined);
         const ok = code >= 200 && code < 300;
-        settle({ responseCode: code, latencyMs: latency(), error: ok ? null : describeStatus(code) });
+        settle({
+          responseCode: code,
+          latencyMs: latency(),
+          error: ok ? null : describeStatus(code),
+        });
       },
     );
 
@@ -61,7 +74,9 @@ export function sendWebhookAttempt({ target, body, headers, timeoutMs }: SendInp
       settle({
         responseCode: null,
         latencyMs: latency(),
-        error: timedOut ? `timed out: no response within ${timeoutMs} ms` : `network error: ${err.code ?? err.message}`,
+        error: timedOut
+          ? `timed out: no response within ${timeoutMs} ms`
+          : `network error: ${err.code ?? err.message}`,
       });
     });
     request.end(body);
@@ -69,6 +84,7 @@ export function sendWebhookAttempt({ target, body, headers, timeoutMs }: SendInp
 }
 
 function describeStatus(code: number): string {
-  if (code >= 300 && code < 400) return `answered ${code}; redirects are not followed, register the final URL`;
+  if (code >= 300 && code < 400)
+    return `answered ${code}; redirects are not followed, register the final URL`;
   return `answered ${code}, not 2xx`;
 }

@@ -16,7 +16,11 @@ import type { Logger } from '@switchyard/logging';
 import { DeliveryProcessor, deliveryBackoffStrategy, deliveryJobOptions } from './delivery-worker';
 import { STALE_ENTRY_MIN_IDLE_MS, WebhookDispatcher } from './dispatcher';
 import { WebhookSecretKeyMissingError } from './errors';
-import { DEFAULT_RETRY_SCHEDULE, DELIVERY_ATTEMPT_TIMEOUT_MS, type RetrySchedule } from './retry-schedule';
+import {
+  DEFAULT_RETRY_SCHEDULE,
+  DELIVERY_ATTEMPT_TIMEOUT_MS,
+  type RetrySchedule,
+} from './retry-schedule';
 import { deriveWebhookSecret, newSecretSalt } from './signing';
 import { WebhookStore, toWebhookView, type WebhookRecord } from './store';
 import { checkWebhookTarget, type ResolveHost } from './target-policy';
@@ -58,9 +62,18 @@ export async function createWebhookServices(
   const { config } = options;
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   await redis.connect();
-  const queue = new Queue<DeliverWebhookJobData>(QUEUE_NAMES.webhookDeliveries, { connection: redis, prefix: config.prefix });
+  const queue = new Queue<DeliverWebhookJobData>(QUEUE_NAMES.webhookDeliveries, {
+    connection: redis,
+    prefix: config.prefix,
+  });
   const schedule = { ...DEFAULT_RETRY_SCHEDULE, ...options.retry };
-  const webhooks = new WebhookService(config, new WebhookStore(redis, config.prefix), queue, schedule, options.resolveHost);
+  const webhooks = new WebhookService(
+    config,
+    new WebhookStore(redis, config.prefix),
+    queue,
+    schedule,
+    options.resolveHost,
+  );
 
   return {
     webhooks,
@@ -89,7 +102,9 @@ export interface WebhookDeliveryOptions {
  * worker (attempts, signed, retried with backoff). `close()` stops both and waits for the
  * attempts in flight.
  */
-export async function startWebhookDelivery(options: WebhookDeliveryOptions): Promise<{ close(): Promise<void> }> {
+export async function startWebhookDelivery(
+  options: WebhookDeliveryOptions,
+): Promise<{ close(): Promise<void> }> {
   const { config, logger } = options;
   const schedule = { ...DEFAULT_RETRY_SCHEDULE, ...options.retry };
   if (!config.secretKey) {
@@ -101,7 +116,10 @@ export async function startWebhookDelivery(options: WebhookDeliveryOptions): Pro
   await redis.connect();
   const reader = redis.duplicate();
   const store = new WebhookStore(redis, config.prefix);
-  const queue = new Queue<DeliverWebhookJobData>(QUEUE_NAMES.webhookDeliveries, { connection: redis, prefix: config.prefix });
+  const queue = new Queue<DeliverWebhookJobData>(QUEUE_NAMES.webhookDeliveries, {
+    connection: redis,
+    prefix: config.prefix,
+  });
 
   const processor = new DeliveryProcessor({
     config,
@@ -114,7 +132,9 @@ export async function startWebhookDelivery(options: WebhookDeliveryOptions): Pro
     QUEUE_NAMES.webhookDeliveries,
     async (job) => {
       if (job.name !== JOB_NAMES.deliverWebhook) {
-        throw new Error(`no handler for job "${job.name}" on queue ${QUEUE_NAMES.webhookDeliveries}`);
+        throw new Error(
+          `no handler for job "${job.name}" on queue ${QUEUE_NAMES.webhookDeliveries}`,
+        );
       }
       await processor.process(job);
     },
@@ -179,7 +199,10 @@ class WebhookService implements WebhookApi {
     };
     await this.store.saveWebhook(record);
 
-    return { ...toWebhookView(record), secret: deriveWebhookSecret(secretKey, record.id, record.salt) };
+    return {
+      ...toWebhookView(record),
+      secret: deriveWebhookSecret(secretKey, record.id, record.salt),
+    };
   }
 
   async list(): Promise<Webhook[]> {
@@ -194,7 +217,8 @@ class WebhookService implements WebhookApi {
   async update(id: string, patch: WebhookPatch): Promise<Webhook | null> {
     const record = await this.store.getWebhook(id);
     if (!record) return null;
-    if (patch.url !== undefined) await checkWebhookTarget(patch.url, this.config.webhookAllow, this.resolveHost);
+    if (patch.url !== undefined)
+      await checkWebhookTarget(patch.url, this.config.webhookAllow, this.resolveHost);
 
     const updated: WebhookRecord = {
       ...record,
@@ -212,7 +236,10 @@ class WebhookService implements WebhookApi {
     return this.store.deleteWebhook(id);
   }
 
-  async deliveries(webhookId: string, limit = DEFAULT_DELIVERY_LIST_LIMIT): Promise<WebhookDelivery[] | null> {
+  async deliveries(
+    webhookId: string,
+    limit = DEFAULT_DELIVERY_LIST_LIMIT,
+  ): Promise<WebhookDelivery[] | null> {
     if (!(await this.store.getWebhook(webhookId))) return null;
     return this.store.listDeliveries(webhookId, limit);
   }
@@ -224,7 +251,11 @@ class WebhookService implements WebhookApi {
 
     const jobId = await this.store.startNewSeries(deliveryId);
     if (!jobId) return null;
-    await this.queue.add(JOB_NAMES.deliverWebhook, { webhookId, deliveryId }, deliveryJobOptions(jobId, this.schedule.attempts));
+    await this.queue.add(
+      JOB_NAMES.deliverWebhook,
+      { webhookId, deliveryId },
+      deliveryJobOptions(jobId, this.schedule.attempts),
+    );
 
     const restarted = await this.store.getDelivery(deliveryId);
     return restarted ? this.store.deliveryView(restarted) : null;

@@ -35,25 +35,46 @@ describe('verifyWebhookSignature', () => {
   });
 
   it('rejects a body that differs by one byte, such as 1.0 re-serialised as 1', () => {
-    assert.deepEqual(check({ body: '{"b":1,"a":"é","n":1}' }), { ok: false, reason: 'signature-mismatch' });
+    assert.deepEqual(check({ body: '{"b":1,"a":"é","n":1}' }), {
+      ok: false,
+      reason: 'signature-mismatch',
+    });
   });
 
   it('rejects a timestamp outside the tolerance window, in either direction', () => {
-    assert.deepEqual(check({ now: new Date(NOW.getTime() + 301_000) }), { ok: false, reason: 'timestamp-outside-tolerance' });
-    assert.deepEqual(check({ now: new Date(NOW.getTime() - 301_000) }), { ok: false, reason: 'timestamp-outside-tolerance' });
+    assert.deepEqual(check({ now: new Date(NOW.getTime() + 301_000) }), {
+      ok: false,
+      reason: 'timestamp-outside-tolerance',
+    });
+    assert.deepEqual(check({ now: new Date(NOW.getTime() - 301_000) }), {
+      ok: false,
+      reason: 'timestamp-outside-tolerance',
+    });
     assert.deepEqual(check({ now: new Date(NOW.getTime() + 299_000) }), { ok: true });
   });
 
   it('rejects an edited timestamp header', () => {
     const edited = String(Number(NOW_SECONDS) + 1);
-    assert.deepEqual(check({ timestampHeader: edited }), { ok: false, reason: 'signature-mismatch' });
+    assert.deepEqual(check({ timestampHeader: edited }), {
+      ok: false,
+      reason: 'signature-mismatch',
+    });
   });
 
   it('rejects missing or malformed headers and a wrong secret', () => {
-    assert.deepEqual(check({ timestampHeader: undefined }), { ok: false, reason: 'missing-timestamp' });
-    assert.deepEqual(check({ timestampHeader: '12.5' }), { ok: false, reason: 'malformed-timestamp' });
+    assert.deepEqual(check({ timestampHeader: undefined }), {
+      ok: false,
+      reason: 'missing-timestamp',
+    });
+    assert.deepEqual(check({ timestampHeader: '12.5' }), {
+      ok: false,
+      reason: 'malformed-timestamp',
+    });
     assert.deepEqual(check({ signatureHeader: '' }), { ok: false, reason: 'missing-signature' });
-    assert.deepEqual(check({ signatureHeader: 'v1=zz' }), { ok: false, reason: 'signature-mismatch' });
+    assert.deepEqual(check({ signatureHeader: 'v1=zz' }), {
+      ok: false,
+      reason: 'signature-mismatch',
+    });
     assert.deepEqual(check({ secret: deriveWebhookSecret(MASTER_KEY, 'wh_2', 'salt-1') }), {
       ok: false,
       reason: 'signature-mismatch',
@@ -61,6 +82,8 @@ describe('verifyWebhookSignature', () => {
   });
 
   it('accepts any matching v1 signature in a list', () => {
-    assert.deepEqual(check({ signatureHeader: `v1=${'0'.repeat(64)}, ${signature}` }), { ok: true });
+    assert.deepEqual(check({ signatureHeader: `v1=${'0'.repeat(64)}, ${signature}` }), {
+      ok: true,
+    });
   });
 });

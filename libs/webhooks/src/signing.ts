@@ -78,7 +78,10 @@ export function verifyWebhookSignature(input: VerifyInput): VerifyResult {
     return { ok: false, reason: 'timestamp-outside-tolerance' };
   }
 
-  const expected = Buffer.from(signatureHex(input.secret, timestampText, toBytes(input.body)), 'hex');
+  const expected = Buffer.from(
+    signatureHex(input.secret, timestampText, toBytes(input.body)),
+    'hex',
+  );
   // Several signatures may be listed (comma or space separated); any valid v1 one is enough.
   const candidates = signatureText
     .split(/[\s,]+/)

@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { DeliveryAttempt, DeliveryStatus, Webhook, WebhookDelivery } from '@switchyard/contracts';
+import type {
+  DeliveryAttempt,
+  DeliveryStatus,
+  Webhook,
+  WebhookDelivery,
+} from '@switchyard/contracts';
 
 /** Deliveries kept per webhook for the listing; older ones are removed as new ones arrive. */
 export const DELIVERIES_KEPT_PER_WEBHOOK = 1_000;
@@ -149,14 +154,16 @@ export class WebhookStore {
     if (ids.length === 0) return [];
 
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.deliveryKey(id)).lrange(this.attemptsKey(id), 0, -1);
+    for (const id of ids)
+      pipeline.hgetall(this.deliveryKey(id)).lrange(this.attemptsKey(id), 0, -1);
     const replies = (await pipeline.exec()) ?? [];
 
     const deliveries: WebhookDelivery[] = [];
     for (let i = 0; i < ids.length; i++) {
       const hash = replies[2 * i][1] as Record<string, string>;
       const attempts = replies[2 * i + 1][1] as string[];
-      if (hash.id) deliveries.push(toDeliveryView(toDeliveryRecord(hash), attempts.map(parseAttempt)));
+      if (hash.id)
+        deliveries.push(toDeliveryView(toDeliveryRecord(hash), attempts.map(parseAttempt)));
     }
     return deliveries;
   }
@@ -190,12 +197,18 @@ export class WebhookStore {
 
   /** Starts a new series of attempts; returns the job id it must run under (null: gone). */
   async startNewSeries(deliveryId: string): Promise<string | null> {
-    const jobId = await this.redis.eval(START_SERIES_SCRIPT, 1, this.deliveryKey(deliveryId), deliveryId);
+    const jobId = await this.redis.eval(
+      START_SERIES_SCRIPT,
+      1,
+      this.deliveryKey(deliveryId),
+      deliveryId,
+    );
     return (jobId as string | null) ?? null;
   }
 
   private async trimDeliveries(webhookId: string): Promise<void> {
-    const excess = (await this.redis.zcard(this.deliveriesKey(webhookId))) - DELIVERIES_KEPT_PER_WEBHOOK;
+    const excess =
+      (await this.redis.zcard(this.deliveriesKey(webhookId))) - DELIVERIES_KEPT_PER_WEBHOOK;
     if (excess <= 0) return;
 
     const popped = await this.redis.zpopmin(this.deliveriesKey(webhookId), excess);

@@ -42,7 +42,8 @@ export interface CheckedTarget {
 /** Resolves a host name to every address it has; `dns.lookup` unless a test injects one. */
 export type ResolveHost = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-const resolveWithDns: ResolveHost = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+const resolveWithDns: ResolveHost = (hostname) =>
+  dnsLookup(hostname, { all: true, verbatim: true });
 
 /**
  * Applies the webhook address policy to a URL: resolves its host and refuses it when any
@@ -78,7 +79,9 @@ export async function checkWebhookTarget(
     try {
       addresses = await resolve(hostname);
     } catch (err) {
-      throw new WebhookTargetError(`the host "${hostname}" does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new WebhookTargetError(
+        `the host "${hostname}" does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   if (addresses.length === 0) throw new WebhookTargetError(`the host "${hostname}" has no address`);
@@ -117,9 +120,9 @@ export function refusalOf(address: string, allow: NetworkList): string | null {
 export function pinnedLookup(target: CheckedTarget): LookupFunction {
   return (_hostname, options, callback) => {
     if (options.all) {
-      (callback as unknown as (err: null, addresses: { address: string; family: number }[]) => void)(null, [
-        { address: target.address, family: target.family },
-      ]);
+      (
+        callback as unknown as (err: null, addresses: { address: string; family: number }[]) => void
+      )(null, [{ address: target.address, family: target.family }]);
     } else {
       callback(null, target.address, target.family);
     }
