@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import { REDIS_STARTUP_TIMEOUT_MS } from './constants';
+
+/** The URL with any password blanked, for messages. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+}
+
+/**
+ * Refuses a Redis the worker cannot use, with a message that says what to fix: nothing
+ * answering, a rejected password, or an eviction policy under which BullMQ would lose jobs.
+ */
+export async function checkRedisAtStartup(url: string, timeoutMs = REDIS_STARTUP_TIMEOUT_MS): Promise<void> {
+  const where = describeRedisUrl(url);
+  // One try, no reconnects and no offline queue: a bad address fails now, not in a minute.
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (err) {
+    throw new Error(`cannot use Redis at ${where}: ${(err as Error).message}. Check REDIS_URL and that Redis is running and reachable.`);
+  }
+
+  try {
+    const reply = (await probe.config('GET', 'maxmemory-policy').catch(() => null)) as string[] | null;
+    const policy = reply?.[1];
+    // Managed Redis may forbid CONFIG; then there is nothing to check.
+    if (policy && policy !== 'noeviction') {
+      throw new Error(
+        `Redis at ${where} has maxmemory-policy "${policy}": it may evict queued jobs. Set maxmemory-policy to noeviction.`,
+      );
+    }
+  } finally {
+    probe.disconnect();
+  }
+}

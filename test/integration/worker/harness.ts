@@ -1,0 +1,139 @@
+import { Queue } from 'bullmq';
+import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
+import { QUEUE_NAMES, STEP_NAMES, type StepName, type Switch, type TranscriptEntry } from '@switchyard/contracts';
+import { CredentialStore, SwitchRepository } from '@switchyard/inventory';
+import { createRootLogger, type Logger } from '@switchyard/logging';
+import type { CliSession } from '@switchyard/nxos-cli';
+import { createRolloutServices, type RolloutServices } from '@switchyard/rollouts';
+import type { SessionLease, SessionPool, SwitchTarget } from '@switchyard/ssh-pool';
+import type { StepContext, StepHandler, StepOutcome } from '@switchyard/steps';
+import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker';
+import { createTestRedis, type TestRedis } from '../../support/redis';
+
+/** What a fake step does, given the step, the switch it runs on and the context. */
+export type FakeBehaviour = (step: StepName, switchName: string, context: StepContext) => Promise<StepOutcome> | StepOutcome;
+
+export const SUCCEED: FakeBehaviour = (step, _name, context) => ({
+  changed: !context.dryRun,
+  facts: { step },
+  commands: [`fake ${step}`],
+  transcript: [],
+});
+
+/** Step handlers that do what `behaviour` says and never touch a switch. */
+export function fakeStepHandlers(behaviour: FakeBehaviour): StepHandler[] {
+  return STEP_NAMES.map((name) => ({
+    name,
+    commandTimeoutMs: 1_000,
+    run: (context: StepContext) => Promise.resolve(behaviour(name, context.switchName, context)),
+  }));
+}
+
+/** A session pool that logs in nowhere; counts leases so tests can check they are returned. */
+export class FakeSessionPool implements SessionPool {
+  leased = 0;
+  discarded = 0;
+
+  async acquire(target: SwitchTarget): Promise<SessionLease> {
+    this.leased += 1;
+    const session: CliSession = {
+      hostname: target.name,
+      mode: 'exec',
+      broken: false,
+      run: async (command: string): Promise<TranscriptEntry> => ({ command, output: '', durationMs: 0 }),
+      ensureMode: async () => undefined,
+      takeTranscript: () => [],
+      close: async () => undefined,
+    };
+    return {
+      session,
+      release: () => {
+        this.leased -= 1;
+      },
+      discard: () => {
+        this.leased -= 1;
+        this.discarded += 1;
+      },
+    };
+  }
+
+  async closeAll(): Promise<void> {}
+
+  stats() {
+    return { connections: 0, leased: this.leased };
+  }
+}
+
+export interface Harness {
+  testRedis: TestRedis;
+  config: SwitchyardConfig;
+  logger: Logger;
+  services: RolloutServices;
+  switches: SwitchRepository;
+  pool: FakeSessionPool;
+  queue: Queue;
+  worker: RunningWorker | null;
+  startWorker(concurrency?: number): Promise<RunningWorker>;
+  registerSwitches(names: string[], tags?: string[]): Promise<Switch[]>;
+  close(): Promise<void>;
+}
+
+/** A fresh Redis prefix, the rollout services and (on demand) a worker with fake steps. */
+export async function createHarness(behaviour: FakeBehaviour, options: { label?: string } = {}): Promise<Harness> {
+  const testRedis = await createTestRedis(options.label ?? 'worker');
+  const config = loadConfig({ REDIS_URL: testRedis.url, SWITCHYARD_PREFIX: testRedis.prefix, LOG_LEVEL: 'silent' });
+  const logger = createRootLogger({ level: 'silent' });
+  const services = await createRolloutServices({ config, logger });
+  const switches = new SwitchRepository(testRedis.redis, testRedis.prefix);
+  const pool = new FakeSessionPool();
+  // Connection options rather than a client: the queue then owns its connection and closes it.
+  const queue = new Queue(QUEUE_NAMES.switchRuns, { connection: { url: testRedis.url }, prefix: testRedis.prefix });
+  const credentials = CredentialStore.fromEntries({ lab: { username: 'admin', password: 'not-a-real-password' } });
+
+  const harness: Harness = {
+    testRedis,
+    config,
+    logger,
+    services,
+    switches,
+    pool,
+    queue,
+    worker: null,
+    async startWorker(concurrency = 10) {
+      harness.worker = await startWorker(config, { logger, credentials, stepHandlers: fakeStepHandlers(behaviour), sessionPool: pool, concurrency });
+      return harness.worker;
+    },
+    async registerSwitches(names, tags = []) {
+      const created: Switch[] = [];
+      for (const [i, name] of names.entries()) {
+        created.push(
+          await switches.create({ name, host: `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`, port: 22, credentialRef: 'lab', tags, legacyAlgorithms: false }),
+        );
+      }
+      return created;
+    },
+    async close() {
+      await harness.worker?.close({ graceMs: 5_000 });
+      await services.close();
+      await queue.close();
+      await testRedis.cleanup();
+    },
+  };
+  return harness;
+}
+
+/** Resolves when `open()` is called: lets a test hold fake steps mid-run. */
+export class Gate {
+  private opened = false;
+  private waiters: (() => void)[] = [];
+
+  wait(): Promise<void> {
+    if (this.opened) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  open(): void {
+    this.opened = true;
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+}
