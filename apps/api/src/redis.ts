@@ -1,0 +1,52 @@
+import { Redis } from 'ioredis';
+
+/** How long start-up waits for Redis before it gives up, in ms. */
+export const REDIS_CONNECT_TIMEOUT_MS = 5_000;
+
+/** Commands retried this many times on a dropped connection before the request fails. */
+const REDIS_MAX_RETRIES_PER_REQUEST = 2;
+
+/** Redis did not answer at start-up; the message says where it looked and what to do. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/** The URL without its password, for messages and logs. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+}
+
+/**
+ * Opens the API's Redis connection and checks it answers, so that an unreachable Redis
+ * stops start-up with a message rather than failing the first request.
+ */
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: REDIS_MAX_RETRIES_PER_REQUEST,
+    connectionName: 'switchyard-api',
+  });
+  // ioredis reports every failed reconnect as an 'error' event; the caller sees the first
+  // failure below, later ones surface as failed requests and in /healthz.
+  redis.on('error', () => undefined);
+
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new RedisUnavailableError(
+      `Redis at ${describeRedisUrl(url)} is unreachable (${reason}); start Redis or set REDIS_URL to where it runs`,
+      { cause: err },
+    );
+  }
+}
