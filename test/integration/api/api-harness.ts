@@ -188,6 +188,7 @@ export class FakeWebhookApi implements WebhookApi {
   }
 
   async delete(id: string): Promise<boolean> {
+    this.deliveryLog.delete(id);
     return this.hooks.delete(id);
   }
 
