@@ -208,6 +208,8 @@ export interface TestApi {
   server: ReturnType<INestApplication['getHttpServer']>;
   config: SwitchyardConfig;
   token: string;
+  /** A second accepted token: another principal. */
+  otherToken: string;
   redis: TestRedis;
   logs: LogCapture;
   logger: Logger;
@@ -224,7 +226,13 @@ export interface TestApi {
 export async function startTestApi(label = 'api'): Promise<TestApi> {
   const redis = await createTestRedis(label);
   const token = randomBytes(24).toString('base64url');
-  const config = loadConfig({ REDIS_URL: redis.url, SWITCHYARD_PREFIX: redis.prefix, SWITCHYARD_API_TOKENS: token, LOG_LEVEL: 'debug' });
+  const otherToken = randomBytes(24).toString('base64url');
+  const config = loadConfig({
+    REDIS_URL: redis.url,
+    SWITCHYARD_PREFIX: redis.prefix,
+    SWITCHYARD_API_TOKENS: `${token},${otherToken}`,
+    LOG_LEVEL: 'debug',
+  });
   const logs = new LogCapture();
   const logger = createRootLogger({ level: 'debug', destination: logs });
   const rollouts = new FakeRolloutApi();
@@ -237,6 +245,7 @@ export async function startTestApi(label = 'api'): Promise<TestApi> {
     server: app.getHttpServer(),
     config,
     token,
+    otherToken,
     redis,
     logs,
     logger,

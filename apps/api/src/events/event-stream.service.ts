@@ -32,6 +32,11 @@ export class EventStreamService implements BeforeApplicationShutdown {
     this.logger = logger.child({ component: 'EventStreamService' });
   }
 
+  /** Streams currently open. */
+  get openStreams(): number {
+    return this.open.size;
+  }
+
   async stream(req: HttpRequest, res: HttpResponse, filter: EventFilter, lastEventId: string | null): Promise<void> {
     const log = requestLogger(this.logger, req).child({ rolloutId: filter.rolloutId ?? null });
     const stop = new AbortController();
