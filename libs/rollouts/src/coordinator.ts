@@ -4,7 +4,7 @@ import { JOB_NAMES, type RolloutState, type RunStepsJobData } from '@switchyard/
 import type { EventLog } from '@switchyard/events';
 import type { Logger } from '@switchyard/logging';
 import { ROLLOUT_LOCK_POLL_MS, ROLLOUT_LOCK_TTL_MS, ROLLOUT_LOCK_WAIT_MS } from './constants';
-import { observeJob, switchStateOf } from './job-status';
+import { loadJob, switchStateOf } from './job-status';
 import { planAdvance } from './plan';
 import { rolloutJobId, runStepsJobOptions, type SwitchRunsQueue } from './queue';
 import { RedisLock } from './redis-lock';
@@ -168,14 +168,14 @@ export class RolloutCoordinator {
 
     await Promise.all(
       inFlight.map(async (entry) => {
-        const job = await this.deps.queue.getJob(entry.jobId as string);
-        if (!job) {
+        const loaded = await loadJob(this.deps.queue, entry.jobId as string);
+        if (!loaded) {
           entry.state = 'failed';
           entry.error = { code: 'INTERNAL', message: `job ${entry.jobId} no longer exists; its result is unknown` };
           return;
         }
 
-        const observed = await observeJob(job);
+        const { job, observed } = loaded;
         if (record.cancelRequested && observed.attempts === 0 && (observed.state === 'waiting' || observed.state === 'delayed')) {
           // Not started yet: take it off the queue. A worker that picked it up meanwhile
           // holds its lock, the removal fails, and the worker sees the cancel flag instead.

@@ -27,8 +27,27 @@ export interface ObservedJob {
 
 type RunStepsJob = Job<RunStepsJobData, RunStepsJobProgress | undefined>;
 
-export async function observeJob(job: RunStepsJob): Promise<ObservedJob> {
-  const state = toJobState(await job.getState());
+/** Where jobs are read from: the switch-runs queue. */
+export interface JobSource {
+  getJobState(jobId: string): Promise<string>;
+  getJob(jobId: string): Promise<RunStepsJob | undefined>;
+}
+
+/**
+ * Reads a job consistently. The state is read before the job's fields: a job that finishes
+ * in between shows its finished fields (finishedOn, return value), which then decide; read
+ * the other way round, a job could show `completed` with the fields of its last attempt.
+ */
+export async function loadJob(source: JobSource, jobId: string): Promise<{ job: RunStepsJob; observed: ObservedJob } | null> {
+  const stateBefore = await source.getJobState(jobId);
+  const job = await source.getJob(jobId);
+  if (!job) return null;
+  return { job, observed: observeJob(job, stateBefore) };
+}
+
+export function observeJob(job: RunStepsJob, stateReadBefore: string): ObservedJob {
+  const finished = job.finishedOn !== undefined && job.finishedOn !== null;
+  const state = finished ? (job.returnvalue !== null && job.returnvalue !== undefined ? 'completed' : 'failed') : toJobState(stateReadBefore);
   const steps = readSteps(state === 'completed' ? job.returnvalue : job.progress);
 
   return {
@@ -39,7 +58,7 @@ export async function observeJob(job: RunStepsJob): Promise<ObservedJob> {
     steps,
     error: state === 'completed' ? null : readError(steps, job.failedReason),
     createdAt: new Date(job.timestamp).toISOString(),
-    finishedAt: job.finishedOn && (state === 'completed' || state === 'failed') ? new Date(job.finishedOn).toISOString() : null,
+    finishedAt: finished ? new Date(job.finishedOn as number).toISOString() : null,
   };
 }
 

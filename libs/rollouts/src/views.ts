@@ -1,11 +1,11 @@
 import type { JobView, RolloutView, SwitchRunView } from '@switchyard/contracts';
-import { observeJob, switchStateOf, type ObservedJob } from './job-status';
+import { loadJob, switchStateOf, type ObservedJob } from './job-status';
 import type { SwitchRunsQueue } from './queue';
 import { countSwitches, IN_FLIGHT_STATES, type RolloutRecord } from './rollout-record';
 
 export async function readJob(queue: SwitchRunsQueue, jobId: string): Promise<ObservedJob | null> {
-  const job = await queue.getJob(jobId);
-  return job ? observeJob(job) : null;
+  const loaded = await loadJob(queue, jobId);
+  return loaded ? loaded.observed : null;
 }
 
 export function toJobView(observed: ObservedJob): JobView {
