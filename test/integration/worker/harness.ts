@@ -1,14 +1,15 @@
 import { Queue } from 'bullmq';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
-import { QUEUE_NAMES, STEP_NAMES, type StepName, type Switch, type TranscriptEntry } from '@switchyard/contracts';
+import { QUEUE_NAMES, STEP_NAMES, type StepName, type Switch } from '@switchyard/contracts';
 import { CredentialStore, SwitchRepository } from '@switchyard/inventory';
 import { createRootLogger, type Logger } from '@switchyard/logging';
-import type { CliSession } from '@switchyard/nxos-cli';
 import { createRolloutServices, type RolloutServices } from '@switchyard/rollouts';
-import type { SessionLease, SessionPool, SwitchTarget } from '@switchyard/ssh-pool';
 import type { StepContext, StepHandler, StepOutcome } from '@switchyard/steps';
 import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker';
 import { createTestRedis, type TestRedis } from '../../support/redis';
+import { FakeSessionPool } from './fake-session-pool';
+
+export { FakeSessionPool } from './fake-session-pool';
 
 /** What a fake step does, given the step, the switch it runs on and the context. */
 export type FakeBehaviour = (step: StepName, switchName: string, context: StepContext) => Promise<StepOutcome> | StepOutcome;
@@ -27,41 +28,6 @@ export function fakeStepHandlers(behaviour: FakeBehaviour): StepHandler[] {
     commandTimeoutMs: 1_000,
     run: (context: StepContext) => Promise.resolve(behaviour(name, context.switchName, context)),
   }));
-}
-
-/** A session pool that logs in nowhere; counts leases so tests can check they are returned. */
-export class FakeSessionPool implements SessionPool {
-  leased = 0;
-  discarded = 0;
-
-  async acquire(target: SwitchTarget): Promise<SessionLease> {
-    this.leased += 1;
-    const session: CliSession = {
-      hostname: target.name,
-      mode: 'exec',
-      broken: false,
-      run: async (command: string): Promise<TranscriptEntry> => ({ command, output: '', durationMs: 0 }),
-      ensureMode: async () => undefined,
-      takeTranscript: () => [],
-      close: async () => undefined,
-    };
-    return {
-      session,
-      release: () => {
-        this.leased -= 1;
-      },
-      discard: () => {
-        this.leased -= 1;
-        this.discarded += 1;
-      },
-    };
-  }
-
-  async closeAll(): Promise<void> {}
-
-  stats() {
-    return { connections: 0, leased: this.leased };
-  }
 }
 
 export interface Harness {
