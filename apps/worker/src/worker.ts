@@ -10,7 +10,7 @@ import { createRolloutServices, ROLLOUT_SWEEP_INTERVAL_MS } from '@switchyard/ro
 import type { SessionPool } from '@switchyard/ssh-pool';
 import type { StepContext, StepHandler } from '@switchyard/steps';
 import { SHUTDOWN_GRACE_MS } from './constants';
-import { loadHttpGet, loadSessionPool, loadStepHandlers } from './default-deps';
+import { defaultHttpGet, defaultSessionPool, defaultStepHandlers } from './default-deps';
 import { buildJobHandlerRegistry, buildStepHandlerMap, type JobHandler } from './job-handlers';
 import { checkRedisAtStartup } from './redis-check';
 import { backoffStrategy, RunStepsProcessor } from './run-steps.processor';
@@ -49,23 +49,29 @@ const SWITCH_RUNS_JOB_NAMES = [JOB_NAMES.runSteps] as const;
 export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): Promise<RunningWorker> {
   const log = deps.logger.child({ component: 'Worker' });
   await checkRedisAtStartup(config.redisUrl);
-  const stepHandlers = buildStepHandlerMap(deps.stepHandlers ?? (await loadStepHandlers()));
+  const stepHandlers = buildStepHandlerMap(deps.stepHandlers ?? defaultStepHandlers());
 
   // BullMQ requires maxRetriesPerRequest: null on worker connections, so commands wait out
   // a Redis restart instead of failing (BUGS.md B2).
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const services = await createRolloutServices({ config, logger: deps.logger });
   const switches = new SwitchRepository(redis, config.prefix);
   const ownsPool = !deps.sessionPool;
-  const sessions = deps.sessionPool ?? (await loadSessionPool(config, deps.logger, switches));
+  let sessions: SessionPool;
+  try {
+    sessions = deps.sessionPool ?? defaultSessionPool(config, deps.logger, switches);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  const workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const services = await createRolloutServices({ config, logger: deps.logger });
 
   const runner = new StepRunner({
     handlers: stepHandlers,
     sessions,
     credentials: deps.credentials,
     events: new EventLog(redis, config.prefix),
-    httpGet: deps.httpGet ?? (await loadHttpGet(config)),
+    httpGet: deps.httpGet ?? defaultHttpGet(config),
   });
   const processor = new RunStepsProcessor({
     runner,
