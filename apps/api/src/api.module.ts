@@ -1,6 +1,22 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { CONFIG, EVENT_LOG, JOB_API, LOGGER, REDIS, ROLLOUT_API, SWITCH_REPOSITORY, WEBHOOK_API, type ApiRuntime } from './api-runtime';
+import {
+  CONFIG,
+  EVENT_LOG,
+  JOB_API,
+  LOGGER,
+  REDIS,
+  ROLLOUT_API,
+  SWITCH_REPOSITORY,
+  WEBHOOK_API,
+  type ApiRuntime,
+} from './api-runtime';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { PRINCIPAL_RESOLVER, StaticTokenPrincipals } from './auth/principals';
 import { EventStreamService } from './events/event-stream.service';
@@ -30,7 +46,14 @@ export class ApiModule {
   static register(runtime: ApiRuntime): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, SwitchesController, JobsController, RolloutsController, WebhooksController, EventsController],
+      controllers: [
+        HealthController,
+        SwitchesController,
+        JobsController,
+        RolloutsController,
+        WebhooksController,
+        EventsController,
+      ],
       providers: [
         { provide: API_RUNTIME, useValue: runtime },
         { provide: CONFIG, useValue: runtime.config },
@@ -41,8 +64,14 @@ export class ApiModule {
         { provide: ROLLOUT_API, useValue: runtime.rollouts },
         { provide: JOB_API, useValue: runtime.jobs },
         { provide: WEBHOOK_API, useValue: runtime.webhooks },
-        { provide: PRINCIPAL_RESOLVER, useValue: new StaticTokenPrincipals(runtime.config.apiTokens) },
-        { provide: IDEMPOTENCY_STORE, useValue: new IdempotencyStore(runtime.redis, runtime.config.prefix) },
+        {
+          provide: PRINCIPAL_RESOLVER,
+          useValue: new StaticTokenPrincipals(runtime.config.apiTokens),
+        },
+        {
+          provide: IDEMPOTENCY_STORE,
+          useValue: new IdempotencyStore(runtime.redis, runtime.config.prefix),
+        },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         EventStreamService,

@@ -32,7 +32,10 @@ export interface ApiDeps {
  * where (`app.listen(port, host)`), or hands `app.getHttpServer()` to supertest.
  * `app.close()` releases the Redis connections and the services it built itself.
  */
-export async function createApi(config: SwitchyardConfig, deps: ApiDeps): Promise<INestApplication> {
+export async function createApi(
+  config: SwitchyardConfig,
+  deps: ApiDeps,
+): Promise<INestApplication> {
   const logger = deps.logger;
   const runtime = await openRuntime(config, deps);
 

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   }
 
   await app.listen(config.http.port, config.http.host);
-  logger.info({ host: config.http.host, port: config.http.port }, `API listening on http://${config.http.host}:${config.http.port} (docs at /docs)`);
+  logger.info(
+    { host: config.http.host, port: config.http.port },
+    `API listening on http://${config.http.host}:${config.http.port} (docs at /docs)`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

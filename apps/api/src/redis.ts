@@ -35,7 +35,10 @@ export async function connectRedis(url: string): Promise<Redis> {
   });
   // ioredis reports every failed reconnect as an 'error' event; the caller sees the first
   // failure below, later ones surface as failed requests and in /healthz.
-  redis.on('error', () => undefined);
+  let lastError: NodeJS.ErrnoException | null = null;
+  redis.on('error', (err: NodeJS.ErrnoException) => {
+    lastError = err;
+  });
 
   try {
     await redis.connect();
@@ -43,7 +46,9 @@ export async function connectRedis(url: string): Promise<Redis> {
     return redis;
   } catch (err) {
     redis.disconnect();
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than "Connection is closed".
+    const cause: NodeJS.ErrnoException = lastError ?? (err as NodeJS.ErrnoException);
+    const reason = cause.code ?? cause.message;
     throw new RedisUnavailableError(
       `Redis at ${describeRedisUrl(url)} is unreachable (${reason}); start Redis or set REDIS_URL to where it runs`,
       { cause: err },

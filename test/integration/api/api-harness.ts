@@ -17,7 +17,12 @@ import {
   type WebhookPatch,
 } from '@switchyard/contracts';
 import { createRootLogger, type Logger } from '@switchyard/logging';
-import { RolloutStateError, TargetResolutionError, type JobApi, type RolloutApi } from '@switchyard/rollouts';
+import {
+  RolloutStateError,
+  TargetResolutionError,
+  type JobApi,
+  type RolloutApi,
+} from '@switchyard/rollouts';
 import { WebhookTargetError, type WebhookApi } from '@switchyard/webhooks';
 import { createApi } from '../../../apps/api/src/api';
 import { createTestRedis, type TestRedis } from '../../support/redis';
@@ -46,7 +51,9 @@ export class FakeJobApi implements JobApi {
 
   async submit(input: JobInput): Promise<JobView> {
     if (input.switchId === UNKNOWN_SWITCH_ID) {
-      throw new TargetResolutionError('unknown switch', { switchId: `no switch with id "${input.switchId}"` });
+      throw new TargetResolutionError('unknown switch', {
+        switchId: `no switch with id "${input.switchId}"`,
+      });
     }
     this.submitted.push(input);
     const job: JobView = {
@@ -89,11 +96,15 @@ export class FakeRolloutApi implements RolloutApi {
 
   async create(input: RolloutInput): Promise<RolloutView> {
     if (this.gate) await this.gate;
-    const unknown = (input.switchIds ?? []).flatMap((id, i) => (id === UNKNOWN_SWITCH_ID ? [i] : []));
+    const unknown = (input.switchIds ?? []).flatMap((id, i) =>
+      id === UNKNOWN_SWITCH_ID ? [i] : [],
+    );
     if (unknown.length > 0) {
       throw new TargetResolutionError(
         'some switches do not exist',
-        Object.fromEntries(unknown.map((i) => [`switchIds.${i}`, `no switch with id "${UNKNOWN_SWITCH_ID}"`])),
+        Object.fromEntries(
+          unknown.map((i) => [`switchIds.${i}`, `no switch with id "${UNKNOWN_SWITCH_ID}"`]),
+        ),
       );
     }
     this.created.push(input);
@@ -106,7 +117,16 @@ export class FakeRolloutApi implements RolloutApi {
       steps: input.steps,
       params: input.params ?? DEFAULT_DEPLOYMENT_PARAMS,
       strategy: input.strategy ?? RolloutStrategySchema.parse({}),
-      counts: { total, pending: total, queued: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 },
+      counts: {
+        total,
+        pending: total,
+        queued: 0,
+        running: 0,
+        succeeded: 0,
+        failed: 0,
+        skipped: 0,
+        cancelled: 0,
+      },
       reason: null,
       createdAt: now,
       updatedAt: now,
@@ -137,10 +157,15 @@ export class FakeRolloutApi implements RolloutApi {
     return this.transition(id, ['running', 'paused'], 'cancelled');
   }
 
-  private async transition(id: string, from: RolloutState[], to: RolloutState): Promise<RolloutView | null> {
+  private async transition(
+    id: string,
+    from: RolloutState[],
+    to: RolloutState,
+  ): Promise<RolloutView | null> {
     const view = this.rollouts.get(id);
     if (!view) return null;
-    if (!from.includes(view.state)) throw new RolloutStateError(`rollout ${id} is ${view.state}; it cannot become ${to}`);
+    if (!from.includes(view.state))
+      throw new RolloutStateError(`rollout ${id} is ${view.state}; it cannot become ${to}`);
     const next = { ...view, state: to, updatedAt: new Date().toISOString() };
     this.rollouts.set(id, next);
     return next;
@@ -154,9 +179,18 @@ export class FakeWebhookApi implements WebhookApi {
   readonly deliveryLog = new Map<string, WebhookDelivery[]>();
 
   async create(input: WebhookInput): Promise<WebhookCreated> {
-    if (new URL(input.url).hostname === 'blocked.invalid') throw new WebhookTargetError('the URL resolves to a refused address');
+    if (new URL(input.url).hostname === 'blocked.invalid')
+      throw new WebhookTargetError('the URL resolves to a refused address');
     const now = new Date().toISOString();
-    const hook: Webhook = { id: randomUUID(), url: input.url, events: input.events, description: input.description ?? null, active: true, createdAt: now, updatedAt: now };
+    const hook: Webhook = {
+      id: randomUUID(),
+      url: input.url,
+      events: input.events,
+      description: input.description ?? null,
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+    };
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     this.hooks.set(hook.id, hook);
     this.secretsIssued.push(secret);
@@ -198,7 +232,9 @@ export class FakeWebhookApi implements WebhookApi {
 
   async redeliver(webhookId: string, deliveryId: string): Promise<WebhookDelivery | null> {
     const delivery = this.deliveryLog.get(webhookId)?.find((d) => d.id === deliveryId);
-    return delivery ? { ...delivery, status: 'pending', nextAttemptAt: new Date().toISOString() } : null;
+    return delivery
+      ? { ...delivery, status: 'pending', nextAttemptAt: new Date().toISOString() }
+      : null;
   }
 }
 

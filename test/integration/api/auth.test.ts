@@ -52,26 +52,34 @@ describe('bearer authentication', () => {
   }
 
   it('refuses an unknown token', async () => {
-    const res = await request(api.server).get('/v1/switches').set('Authorization', `Bearer ${api.token}x`);
+    const res = await request(api.server)
+      .get('/v1/switches')
+      .set('Authorization', `Bearer ${api.token}x`);
 
     assert.equal(res.status, 401);
     assert.equal(res.body.message, 'invalid bearer token');
   });
 
   it('refuses a token sent with another scheme', async () => {
-    const res = await request(api.server).get('/v1/switches').set('Authorization', `Basic ${api.token}`);
+    const res = await request(api.server)
+      .get('/v1/switches')
+      .set('Authorization', `Basic ${api.token}`);
 
     assert.equal(res.status, 401);
   });
 
   it('refuses a token that is a prefix of the real one', async () => {
-    const res = await request(api.server).get('/v1/switches').set('Authorization', `Bearer ${api.token.slice(0, -1)}`);
+    const res = await request(api.server)
+      .get('/v1/switches')
+      .set('Authorization', `Bearer ${api.token.slice(0, -1)}`);
 
     assert.equal(res.status, 401);
   });
 
   it('accepts the configured token', async () => {
-    const res = await request(api.server).get('/v1/switches').set('Authorization', `Bearer ${api.token}`);
+    const res = await request(api.server)
+      .get('/v1/switches')
+      .set('Authorization', `Bearer ${api.token}`);
 
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, []);

@@ -5,13 +5,18 @@ import { startTestApi, type TestApi } from './api-harness';
 
 interface Operation {
   security?: Record<string, string[]>[];
-  requestBody?: { content: Record<string, { schema: { $ref?: string }; examples?: Record<string, unknown> }> };
+  requestBody?: {
+    content: Record<string, { schema: { $ref?: string }; examples?: Record<string, unknown> }>;
+  };
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 
 type OpenApiDocument = {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Record<string, unknown>>; securitySchemes: Record<string, { type: string; scheme: string }> };
+  components: {
+    schemas: Record<string, Record<string, unknown>>;
+    securitySchemes: Record<string, { type: string; scheme: string }>;
+  };
 };
 
 interface ExpressLayer {
@@ -22,7 +27,9 @@ interface ExpressLayer {
 function servedRoutes(api: TestApi): string[] {
   const express = api.app.getHttpAdapter().getInstance() as { router: { stack: ExpressLayer[] } };
   return express.router.stack
-    .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m} ${layer.route!.path}`) : []))
+    .flatMap((layer) =>
+      layer.route ? Object.keys(layer.route.methods).map((m) => `${m} ${layer.route!.path}`) : [],
+    )
     .filter((route) => !route.split(' ')[1].startsWith('/docs'))
     .map((route) => route.replace(/:(\w+)/g, '{$1}'));
 }
@@ -65,7 +72,8 @@ describe('OpenAPI document', () => {
       for (const [method, operation] of Object.entries(operations)) {
         const secured = (operation.security ?? []).some((s) => 'bearer' in s);
         assert.equal(secured, path.startsWith('/v1'), `${method} ${path}`);
-        if (path.startsWith('/v1')) assert.ok(operation.responses['401'], `${method} ${path} documents 401`);
+        if (path.startsWith('/v1'))
+          assert.ok(operation.responses['401'], `${method} ${path} documents 401`);
       }
     }
   });
@@ -83,7 +91,11 @@ describe('OpenAPI document', () => {
       }
     }
 
-    const switchInput = doc.components.schemas.SwitchInput as { properties: { name: { maxLength: number } }; required: string[]; additionalProperties: boolean };
+    const switchInput = doc.components.schemas.SwitchInput as {
+      properties: { name: { maxLength: number } };
+      required: string[];
+      additionalProperties: boolean;
+    };
     assert.equal(switchInput.properties.name.maxLength, 32);
     assert.deepEqual([...switchInput.required].sort(), ['credentialRef', 'host', 'name']);
     assert.equal(switchInput.additionalProperties, false);
@@ -92,7 +104,9 @@ describe('OpenAPI document', () => {
   it('documents a success response with a schema for every operation', () => {
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
+        const success = Object.entries(operation.responses).filter(([status]) =>
+          status.startsWith('2'),
+        );
         assert.ok(success.length > 0, `${method} ${path} has a 2xx response`);
         for (const [status, response] of success) {
           if (status === '204') continue;

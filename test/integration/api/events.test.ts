@@ -36,15 +36,20 @@ class SseClient {
 
   /** Frames that carry an event (not the retry hint or heartbeats). */
   get events(): { id: string; type: string; data: Record<string, unknown> }[] {
-    return this.frames.filter((f) => f.id !== undefined).map((f) => ({ id: f.id!, type: f.event!, data: JSON.parse(f.data!) }));
+    return this.frames
+      .filter((f) => f.id !== undefined)
+      .map((f) => ({ id: f.id!, type: f.event!, data: JSON.parse(f.data!) }));
   }
 
   async waitForEvents(count: number): Promise<void> {
-    await waitFor({
-      what: `${count} events on the stream`,
-      check: () => (this.events.length >= count ? true : undefined),
-      pending: () => `${this.events.length} received`,
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      {
+        what: `${count} events on the stream`,
+        check: () => (this.events.length >= count ? true : undefined),
+        pending: () => `${this.events.length} received`,
+      },
+      { timeoutMs: 15_000 },
+    );
   }
 
   close(): void {
@@ -62,7 +67,8 @@ class SseClient {
         const colon = line.indexOf(':');
         if (colon <= 0) continue;
         const field = line.slice(0, colon) as keyof SseFrame;
-        if (field === 'id' || field === 'event' || field === 'data') frame[field] = line.slice(colon + 1).trimStart();
+        if (field === 'id' || field === 'event' || field === 'data')
+          frame[field] = line.slice(colon + 1).trimStart();
       }
       this.frames.push(frame);
     }
@@ -70,7 +76,14 @@ class SseClient {
 }
 
 function stepStarted(rolloutId: string | null, attempt = 1): NewEvent {
-  return { type: 'step.started', rolloutId, jobId: 'job-1', switchId: 'sw-1', step: 'start-docker', data: { attempt } };
+  return {
+    type: 'step.started',
+    rolloutId,
+    jobId: 'job-1',
+    switchId: 'sw-1',
+    step: 'start-docker',
+    data: { attempt },
+  };
 }
 
 describe('server-sent events', () => {
@@ -102,7 +115,14 @@ describe('server-sent events', () => {
 
   it('sends what was missed after Last-Event-ID, then follows new events', async () => {
     const first = await eventLog.append(stepStarted(null, 1));
-    const missed = [await eventLog.append(stepStarted(null, 2)), await eventLog.append({ ...stepStarted(null), type: 'job.completed', data: { changed: true } })];
+    const missed = [
+      await eventLog.append(stepStarted(null, 2)),
+      await eventLog.append({
+        ...stepStarted(null),
+        type: 'job.completed',
+        data: { changed: true },
+      }),
+    ];
 
     const client = await connect('/v1/events', { 'Last-Event-ID': first.id });
     assert.equal(client.response.statusCode, 200);
@@ -138,27 +158,36 @@ describe('server-sent events', () => {
 
     // The follower starts at the newest event when it first reads; keep appending until
     // the stream shows one, then check that nothing older came through.
-    await waitFor({
-      what: 'a live event on a stream opened without Last-Event-ID',
-      check: async () => {
-        if (client.events.length > 0) return true;
-        await eventLog.append(stepStarted(null, 21));
-        return undefined;
+    await waitFor(
+      {
+        what: 'a live event on a stream opened without Last-Event-ID',
+        check: async () => {
+          if (client.events.length > 0) return true;
+          await eventLog.append(stepStarted(null, 21));
+          return undefined;
+        },
       },
-    }, { pollMs: 100, timeoutMs: 15_000 });
+      { pollMs: 100, timeoutMs: 15_000 },
+    );
 
     assert.ok(!client.events.some((e) => e.id === old.id));
     assert.ok(client.events.every((e) => (e.data.data as { attempt: number }).attempt === 21));
   });
 
-  it('streams only the rollout\'s events on /v1/rollouts/:id/events, paging through others on replay', async () => {
-    const { body: rollout } = await request(api.server).post('/v1/rollouts').set(auth).send({ tags: ['lab'] }).expect(202);
+  it("streams only the rollout's events on /v1/rollouts/:id/events, paging through others on replay", async () => {
+    const { body: rollout } = await request(api.server)
+      .post('/v1/rollouts')
+      .set(auth)
+      .send({ tags: ['lab'] })
+      .expect(202);
     const start = await eventLog.append(stepStarted('other-rollout'));
     // More events of another rollout than one replay page holds.
     for (let i = 0; i < 1_100; i += 1) await eventLog.append(stepStarted('other-rollout', i));
     const mine = await eventLog.append(stepStarted(rollout.id, 1));
 
-    const client = await connect(`/v1/rollouts/${rollout.id}/events`, { 'Last-Event-ID': start.id });
+    const client = await connect(`/v1/rollouts/${rollout.id}/events`, {
+      'Last-Event-ID': start.id,
+    });
     await client.waitForEvents(1);
     await eventLog.append(stepStarted('other-rollout'));
     const mineLive = await eventLog.append(stepStarted(rollout.id, 2));
@@ -174,7 +203,10 @@ describe('server-sent events', () => {
   it('stops following when the client disconnects', async () => {
     const streams = api.app.get(EventStreamService);
     const client = await connect('/v1/events', { 'Last-Event-ID': '0-0' });
-    await waitFor({ what: 'the stream to be registered', check: () => (streams.openStreams > 0 ? true : undefined) });
+    await waitFor({
+      what: 'the stream to be registered',
+      check: () => (streams.openStreams > 0 ? true : undefined),
+    });
 
     for (const c of clients) c.close();
 

@@ -22,8 +22,16 @@ describe('Idempotency-Key', () => {
 
   it('answers a repeated request with the first answer and enqueues once', async () => {
     const body = { switchIds: ['sw-1', 'sw-2'], dryRun: true };
-    const first = await request(api.server).post('/v1/rollouts').set(auth).set('Idempotency-Key', 'rollout-a').send(body);
-    const second = await request(api.server).post('/v1/rollouts').set(auth).set('Idempotency-Key', 'rollout-a').send(body);
+    const first = await request(api.server)
+      .post('/v1/rollouts')
+      .set(auth)
+      .set('Idempotency-Key', 'rollout-a')
+      .send(body);
+    const second = await request(api.server)
+      .post('/v1/rollouts')
+      .set(auth)
+      .set('Idempotency-Key', 'rollout-a')
+      .send(body);
     // Same JSON, other key order and spacing: the same request.
     const third = await request(api.server)
       .post('/v1/rollouts')
@@ -43,10 +51,19 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 when the key comes back with another body, and enqueues nothing', async () => {
-    await request(api.server).post('/v1/jobs').set(auth).set('Idempotency-Key', 'job-b').send({ switchId: 'sw-1', step: 'start-docker' }).expect(202);
+    await request(api.server)
+      .post('/v1/jobs')
+      .set(auth)
+      .set('Idempotency-Key', 'job-b')
+      .send({ switchId: 'sw-1', step: 'start-docker' })
+      .expect(202);
     const submitted = api.jobs.submitted.length;
 
-    const res = await request(api.server).post('/v1/jobs').set(auth).set('Idempotency-Key', 'job-b').send({ switchId: 'sw-2', step: 'start-docker' });
+    const res = await request(api.server)
+      .post('/v1/jobs')
+      .set(auth)
+      .set('Idempotency-Key', 'job-b')
+      .send({ switchId: 'sw-2', step: 'start-docker' });
 
     assert.equal(res.status, 409);
     assert.match(res.body.message, /different request/);
@@ -54,9 +71,18 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 when the key comes back on another route', async () => {
-    await request(api.server).post('/v1/jobs').set(auth).set('Idempotency-Key', 'key-c').send({ switchId: 'sw-1', step: 'verify-nat' }).expect(202);
+    await request(api.server)
+      .post('/v1/jobs')
+      .set(auth)
+      .set('Idempotency-Key', 'key-c')
+      .send({ switchId: 'sw-1', step: 'verify-nat' })
+      .expect(202);
 
-    const res = await request(api.server).post('/v1/rollouts').set(auth).set('Idempotency-Key', 'key-c').send({ switchId: 'sw-1', step: 'verify-nat' });
+    const res = await request(api.server)
+      .post('/v1/rollouts')
+      .set(auth)
+      .set('Idempotency-Key', 'key-c')
+      .send({ switchId: 'sw-1', step: 'verify-nat' });
 
     assert.equal(res.status, 409);
   });
@@ -64,16 +90,29 @@ describe('Idempotency-Key', () => {
   it('answers 409 while the first request with the key is still running, then replays it', async () => {
     const release = api.rollouts.hold();
     const body = { tags: ['slow'] };
-    const first = request(api.server).post('/v1/rollouts').set(auth).set('Idempotency-Key', 'slow-d').send(body).then((res) => res);
+    const first = request(api.server)
+      .post('/v1/rollouts')
+      .set(auth)
+      .set('Idempotency-Key', 'slow-d')
+      .send(body)
+      .then((res) => res);
 
     await waitFor({
       what: 'the first request to claim its key',
       check: async () => ((await hasInFlightClaim(api)) ? true : undefined),
     });
-    const during = await request(api.server).post('/v1/rollouts').set(auth).set('Idempotency-Key', 'slow-d').send(body);
+    const during = await request(api.server)
+      .post('/v1/rollouts')
+      .set(auth)
+      .set('Idempotency-Key', 'slow-d')
+      .send(body);
     release();
     const done = await first;
-    const after = await request(api.server).post('/v1/rollouts').set(auth).set('Idempotency-Key', 'slow-d').send(body);
+    const after = await request(api.server)
+      .post('/v1/rollouts')
+      .set(auth)
+      .set('Idempotency-Key', 'slow-d')
+      .send(body);
 
     assert.equal(during.status, 409);
     assert.equal(during.headers['retry-after'], '1');
@@ -85,8 +124,16 @@ describe('Idempotency-Key', () => {
   });
 
   it('frees the key when the request fails, so a corrected retry runs', async () => {
-    const refused = await request(api.server).post('/v1/jobs').set(auth).set('Idempotency-Key', 'fix-e').send({ switchId: UNKNOWN_SWITCH_ID, step: 'start-docker' });
-    const corrected = await request(api.server).post('/v1/jobs').set(auth).set('Idempotency-Key', 'fix-e').send({ switchId: 'sw-3', step: 'start-docker' });
+    const refused = await request(api.server)
+      .post('/v1/jobs')
+      .set(auth)
+      .set('Idempotency-Key', 'fix-e')
+      .send({ switchId: UNKNOWN_SWITCH_ID, step: 'start-docker' });
+    const corrected = await request(api.server)
+      .post('/v1/jobs')
+      .set(auth)
+      .set('Idempotency-Key', 'fix-e')
+      .send({ switchId: 'sw-3', step: 'start-docker' });
 
     assert.equal(refused.status, 400);
     assert.equal(corrected.status, 202);
@@ -94,7 +141,11 @@ describe('Idempotency-Key', () => {
   });
 
   it('scopes keys by principal: another token may use the same key', async () => {
-    const mine = await request(api.server).post('/v1/jobs').set(auth).set('Idempotency-Key', 'shared-f').send({ switchId: 'sw-4', step: 'start-docker' });
+    const mine = await request(api.server)
+      .post('/v1/jobs')
+      .set(auth)
+      .set('Idempotency-Key', 'shared-f')
+      .send({ switchId: 'sw-4', step: 'start-docker' });
     const theirs = await request(api.server)
       .post('/v1/jobs')
       .set('Authorization', `Bearer ${api.otherToken}`)
@@ -108,10 +159,17 @@ describe('Idempotency-Key', () => {
 
   it('stores keys under the prefix as SHA-256 digests, for 24 h, without the request body', async () => {
     const key = 'stored-g';
-    await request(api.server).post('/v1/jobs').set(auth).set('Idempotency-Key', key).send({ switchId: 'sw-body-marker', step: 'start-docker' }).expect(202);
+    await request(api.server)
+      .post('/v1/jobs')
+      .set(auth)
+      .set('Idempotency-Key', key)
+      .send({ switchId: 'sw-body-marker', step: 'start-docker' })
+      .expect(202);
 
     const digest = createHash('sha256').update(key).digest('hex');
-    const [redisKey] = (await keysUnder(api.redis, 'idempotency:*')).filter((k) => k.endsWith(digest));
+    const [redisKey] = (await keysUnder(api.redis, 'idempotency:*')).filter((k) =>
+      k.endsWith(digest),
+    );
     assert.ok(redisKey, 'a record keyed by the digest of the key');
     assert.ok(!redisKey.includes(key));
     const ttl = await api.redis.redis.ttl(redisKey);
@@ -124,8 +182,16 @@ describe('Idempotency-Key', () => {
 
   it('never stores a webhook secret: a replay answers without it and says so', async () => {
     const body = { url: 'http://127.0.0.1:9/hook', events: ['*'] };
-    const first = await request(api.server).post('/v1/webhooks').set(auth).set('Idempotency-Key', 'hook-h').send(body);
-    const replay = await request(api.server).post('/v1/webhooks').set(auth).set('Idempotency-Key', 'hook-h').send(body);
+    const first = await request(api.server)
+      .post('/v1/webhooks')
+      .set(auth)
+      .set('Idempotency-Key', 'hook-h')
+      .send(body);
+    const replay = await request(api.server)
+      .post('/v1/webhooks')
+      .set(auth)
+      .set('Idempotency-Key', 'hook-h')
+      .send(body);
 
     assert.equal(first.status, 201);
     assert.equal(typeof first.body.secret, 'string');
@@ -138,7 +204,11 @@ describe('Idempotency-Key', () => {
 
     for (const redisKey of await keysUnder(api.redis)) {
       const type = await api.redis.redis.type(redisKey);
-      if (type === 'string') assert.ok(!(await api.redis.redis.get(redisKey))!.includes(first.body.secret), `secret in ${redisKey}`);
+      if (type === 'string')
+        assert.ok(
+          !(await api.redis.redis.get(redisKey))!.includes(first.body.secret),
+          `secret in ${redisKey}`,
+        );
     }
   });
 });

@@ -22,7 +22,15 @@ describe('switches', () => {
   });
 
   it('registers a switch with defaults applied, stores it and returns 201', async () => {
-    const res = await request(api.server).post('/v1/switches').set(auth).send({ name: 'n9k_lab.dc1-01', host: '127.0.0.21', credentialRef: 'lab', tags: ['lab', 'dc1', 'lab'] });
+    const res = await request(api.server)
+      .post('/v1/switches')
+      .set(auth)
+      .send({
+        name: 'n9k_lab.dc1-01',
+        host: '127.0.0.21',
+        credentialRef: 'lab',
+        tags: ['lab', 'dc1', 'lab'],
+      });
 
     assert.equal(res.status, 201);
     assert.equal(res.body.name, 'n9k_lab.dc1-01');
@@ -34,7 +42,10 @@ describe('switches', () => {
 
   it('accepts a 32-character name, the NX-OS limit (BUGS S1)', async () => {
     const name = `n9k-${'x'.repeat(28)}`;
-    const res = await request(api.server).post('/v1/switches').set(auth).send({ name, host: '127.0.0.22', credentialRef: 'lab' });
+    const res = await request(api.server)
+      .post('/v1/switches')
+      .set(auth)
+      .send({ name, host: '127.0.0.22', credentialRef: 'lab' });
 
     assert.equal(res.status, 201);
     assert.equal(res.body.name.length, 32);
@@ -42,7 +53,10 @@ describe('switches', () => {
 
   it('answers 409 when the name is taken, whatever its case, and stores nothing more', async () => {
     const before = (await repository.list()).length;
-    const res = await request(api.server).post('/v1/switches').set(auth).send({ name: 'N9K_LAB.DC1-01', host: '127.0.0.23', credentialRef: 'lab' });
+    const res = await request(api.server)
+      .post('/v1/switches')
+      .set(auth)
+      .send({ name: 'N9K_LAB.DC1-01', host: '127.0.0.23', credentialRef: 'lab' });
 
     assert.equal(res.status, 409);
     assert.equal(res.body.error, 'Conflict');
@@ -51,11 +65,23 @@ describe('switches', () => {
   });
 
   it('lists switches in registration order and filters by tag', async () => {
-    await request(api.server).post('/v1/switches').set(auth).send({ name: 'edge-1', host: '127.0.0.24', credentialRef: 'lab', tags: ['edge'] }).expect(201);
+    await request(api.server)
+      .post('/v1/switches')
+      .set(auth)
+      .send({ name: 'edge-1', host: '127.0.0.24', credentialRef: 'lab', tags: ['edge'] })
+      .expect(201);
 
     const all = await request(api.server).get('/v1/switches').set(auth).expect(200);
-    const edge = await request(api.server).get('/v1/switches').query({ tag: 'edge' }).set(auth).expect(200);
-    const none = await request(api.server).get('/v1/switches').query({ tag: 'nowhere' }).set(auth).expect(200);
+    const edge = await request(api.server)
+      .get('/v1/switches')
+      .query({ tag: 'edge' })
+      .set(auth)
+      .expect(200);
+    const none = await request(api.server)
+      .get('/v1/switches')
+      .query({ tag: 'nowhere' })
+      .set(auth)
+      .expect(200);
 
     assert.deepEqual(
       all.body.map((s: { name: string }) => s.name),
@@ -69,13 +95,21 @@ describe('switches', () => {
   });
 
   it('gets, changes, re-pins and removes a switch', async () => {
-    const created = await request(api.server).post('/v1/switches').set(auth).send({ name: 'crud-1', host: '127.0.0.25', credentialRef: 'lab', tags: ['a'] }).expect(201);
+    const created = await request(api.server)
+      .post('/v1/switches')
+      .set(auth)
+      .send({ name: 'crud-1', host: '127.0.0.25', credentialRef: 'lab', tags: ['a'] })
+      .expect(201);
     const id = created.body.id as string;
 
     const got = await request(api.server).get(`/v1/switches/${id}`).set(auth).expect(200);
     assert.deepEqual(got.body, created.body);
 
-    const patched = await request(api.server).patch(`/v1/switches/${id}`).set(auth).send({ port: 2222, tags: ['b'], hostKeyFingerprint: FINGERPRINT }).expect(200);
+    const patched = await request(api.server)
+      .patch(`/v1/switches/${id}`)
+      .set(auth)
+      .send({ port: 2222, tags: ['b'], hostKeyFingerprint: FINGERPRINT })
+      .expect(200);
     assert.equal(patched.body.port, 2222);
     assert.deepEqual(patched.body.tags, ['b']);
     assert.equal(patched.body.hostKey.fingerprint, FINGERPRINT);
@@ -85,7 +119,11 @@ describe('switches', () => {
       [],
     );
 
-    const unpinned = await request(api.server).patch(`/v1/switches/${id}`).set(auth).send({ hostKeyFingerprint: null }).expect(200);
+    const unpinned = await request(api.server)
+      .patch(`/v1/switches/${id}`)
+      .set(auth)
+      .send({ hostKeyFingerprint: null })
+      .expect(200);
     assert.equal(unpinned.body.hostKey, null);
 
     await request(api.server).delete(`/v1/switches/${id}`).set(auth).expect(204);
@@ -93,7 +131,11 @@ describe('switches', () => {
     await request(api.server).get(`/v1/switches/${id}`).set(auth).expect(404);
 
     // The name is free again once the switch is gone.
-    await request(api.server).post('/v1/switches').set(auth).send({ name: 'crud-1', host: '127.0.0.25', credentialRef: 'lab' }).expect(201);
+    await request(api.server)
+      .post('/v1/switches')
+      .set(auth)
+      .send({ name: 'crud-1', host: '127.0.0.25', credentialRef: 'lab' })
+      .expect(201);
   });
 
   it('answers 404 JSON for unknown ids on every switch route', async () => {
@@ -104,7 +146,11 @@ describe('switches', () => {
     ]) {
       const res = await req.set(auth);
       assert.equal(res.status, 404);
-      assert.deepEqual(res.body, { statusCode: 404, error: 'Not Found', message: 'no switch with id "unknown-id"' });
+      assert.deepEqual(res.body, {
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'no switch with id "unknown-id"',
+      });
     }
   });
 
@@ -118,7 +164,11 @@ describe('switches', () => {
 
   it('echoes a request id, generated or given', async () => {
     const generated = await request(api.server).get('/v1/switches').set(auth).expect(200);
-    const given = await request(api.server).get('/v1/switches').set(auth).set('X-Request-Id', 'trace-123').expect(200);
+    const given = await request(api.server)
+      .get('/v1/switches')
+      .set(auth)
+      .set('X-Request-Id', 'trace-123')
+      .expect(200);
 
     assert.match(generated.headers['x-request-id'], /^[0-9a-f-]{36}$/);
     assert.equal(given.headers['x-request-id'], 'trace-123');

@@ -34,7 +34,10 @@ export class StaticTokenPrincipals implements PrincipalResolver {
   constructor(tokens: readonly string[]) {
     this.entries = tokens.map((token) => {
       const digest = sha256(token);
-      return { digest, principal: { id: `token-${digest.toString('hex').slice(0, PRINCIPAL_ID_HEX_LENGTH)}` } };
+      return {
+        digest,
+        principal: { id: `token-${digest.toString('hex').slice(0, PRINCIPAL_ID_HEX_LENGTH)}` },
+      };
     });
   }
 

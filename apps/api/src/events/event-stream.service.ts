@@ -37,7 +37,12 @@ export class EventStreamService implements BeforeApplicationShutdown {
     return this.open.size;
   }
 
-  async stream(req: HttpRequest, res: HttpResponse, filter: EventFilter, lastEventId: string | null): Promise<void> {
+  async stream(
+    req: HttpRequest,
+    res: HttpResponse,
+    filter: EventFilter,
+    lastEventId: string | null,
+  ): Promise<void> {
     const log = requestLogger(this.logger, req).child({ rolloutId: filter.rolloutId ?? null });
     const stop = new AbortController();
     this.open.add(stop);
@@ -76,14 +81,20 @@ export class EventStreamService implements BeforeApplicationShutdown {
   }
 
   /** Sends the events after `afterId`, page by page; returns the id to follow from. */
-  private async replay(res: HttpResponse, afterId: string, filter: EventFilter, signal: AbortSignal): Promise<string> {
+  private async replay(
+    res: HttpResponse,
+    afterId: string,
+    filter: EventFilter,
+    signal: AbortSignal,
+  ): Promise<string> {
     let cursor = afterId;
     for (;;) {
       // Read unfiltered so the cursor advances past events of other rollouts too.
       const page = await this.events.readAfter(cursor, {}, REPLAY_PAGE_SIZE);
       for (const event of page) {
         if (signal.aborted) return cursor;
-        if (filter.rolloutId === undefined || event.rolloutId === filter.rolloutId) await send(res, event);
+        if (filter.rolloutId === undefined || event.rolloutId === filter.rolloutId)
+          await send(res, event);
         cursor = event.id;
       }
       if (page.length < REPLAY_PAGE_SIZE) return cursor;

@@ -1,5 +1,13 @@
 import { Controller, Get, Headers, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { z } from 'zod';
 import type { RolloutApi } from '@switchyard/rollouts';
@@ -12,7 +20,9 @@ import { schemaRef } from '../openapi/schemas';
 import { EventStreamService } from './event-stream.service';
 
 /** A Redis stream id, as sent in `id:` lines. */
-const EventIdSchema = z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be an event id such as 1733300000000-0');
+const EventIdSchema = z
+  .string()
+  .regex(/^\d{1,20}-\d{1,20}$/, 'must be an event id such as 1733300000000-0');
 
 const StreamQuerySchema = z.object({ lastEventId: EventIdSchema.optional() }).strict();
 
@@ -68,19 +78,26 @@ function resolveLastEventId(header: string | undefined, query: string | undefine
 
   const parsed = EventIdSchema.safeParse(header);
   if (!parsed.success) {
-    throw new InvalidRequestException(toFieldErrors(parsed.error).map((e) => ({ ...e, path: 'Last-Event-ID' })));
+    throw new InvalidRequestException(
+      toFieldErrors(parsed.error).map((e) => ({ ...e, path: 'Last-Event-ID' })),
+    );
   }
   return parsed.data;
 }
 
 function ApiStreamDocs() {
   return (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
-    ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id.' })(target, key, descriptor);
-    ApiQuery({ name: 'lastEventId', required: false, schema: { type: 'string' }, description: 'Same as Last-Event-ID, for EventSource.' })(
-      target,
-      key,
-      descriptor,
-    );
+    ApiHeader({
+      name: 'Last-Event-ID',
+      required: false,
+      description: 'Resume after this event id.',
+    })(target, key, descriptor);
+    ApiQuery({
+      name: 'lastEventId',
+      required: false,
+      schema: { type: 'string' },
+      description: 'Same as Last-Event-ID, for EventSource.',
+    })(target, key, descriptor);
     ApiProduces('text/event-stream')(target, key, descriptor);
     ApiResponse({
       status: 200,
@@ -88,7 +105,8 @@ function ApiStreamDocs() {
       content: {
         'text/event-stream': {
           schema: schemaRef('Event'),
-          example: 'id: 1733300000000-0\nevent: step.started\ndata: {"id":"1733300000000-0","type":"step.started",...}\n\n',
+          example:
+            'id: 1733300000000-0\nevent: step.started\ndata: {"id":"1733300000000-0","type":"step.started",...}\n\n',
         },
       },
     })(target, key, descriptor);

@@ -16,13 +16,20 @@ export class HealthController {
 
   @Get('healthz')
   @Public()
-  @ApiOperation({ summary: 'Liveness and Redis reachability', description: 'No token needed. 503 when Redis does not answer.' })
+  @ApiOperation({
+    summary: 'Liveness and Redis reachability',
+    description: 'No token needed. 503 when Redis does not answer.',
+  })
   @ApiOk(200, 'Health', 'Redis answers.', { example: { status: 'ok', redis: 'ok' } })
-  @ApiOk(503, 'Health', 'Redis does not answer.', { example: { status: 'unavailable', redis: 'unreachable' } })
+  @ApiOk(503, 'Health', 'Redis does not answer.', {
+    example: { status: 'unavailable', redis: 'unreachable' },
+  })
   async check(@Res() res: HttpResponse): Promise<void> {
     const reachable = await this.pingRedis();
     if (!reachable) {
-      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ status: 'unavailable', redis: 'unreachable' });
+      res
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .json({ status: 'unavailable', redis: 'unreachable' });
       return;
     }
     res.status(HttpStatus.OK).json({ status: 'ok', redis: 'ok' });
@@ -34,7 +41,10 @@ export class HealthController {
       timer = setTimeout(() => resolve(false), REDIS_PING_TIMEOUT_MS);
     });
     try {
-      const answer = this.redis.ping().then((reply) => reply === 'PONG').catch(() => false);
+      const answer = this.redis
+        .ping()
+        .then((reply) => reply === 'PONG')
+        .catch(() => false);
       return await Promise.race([answer, timeout]);
     } finally {
       clearTimeout(timer);

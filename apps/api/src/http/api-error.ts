@@ -18,14 +18,24 @@ export interface ApiErrorBody {
   code?: string;
 }
 
-export function errorBody(statusCode: number, message: string, extra: Partial<ApiErrorBody> = {}): ApiErrorBody {
+export function errorBody(
+  statusCode: number,
+  message: string,
+  extra: Partial<ApiErrorBody> = {},
+): ApiErrorBody {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...extra };
 }
 
 /** Bad input: a 400 that names every bad field. */
 export class InvalidRequestException extends HttpException {
-  constructor(readonly fieldErrors: FieldError[], summary = summarize(fieldErrors)) {
-    super(errorBody(HttpStatus.BAD_REQUEST, summary, { errors: fieldErrors }), HttpStatus.BAD_REQUEST);
+  constructor(
+    readonly fieldErrors: FieldError[],
+    summary = summarize(fieldErrors),
+  ) {
+    super(
+      errorBody(HttpStatus.BAD_REQUEST, summary, { errors: fieldErrors }),
+      HttpStatus.BAD_REQUEST,
+    );
   }
 }
 

@@ -1,4 +1,10 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+} from '@nestjs/common';
 import type { HttpRequest, HttpResponse } from './http-types';
 import { isSwitchyardError, type ErrorCode } from '@switchyard/contracts';
 import { SwitchNameTakenError } from '@switchyard/inventory';
@@ -57,11 +63,14 @@ export class ErrorFilter implements ExceptionFilter {
     if (isNamed(err, RolloutStateError)) return errorBody(HttpStatus.CONFLICT, err.message);
 
     if (isNamed(err, WebhookTargetError)) {
-      return errorBody(HttpStatus.BAD_REQUEST, err.message, { errors: [{ path: 'url', message: err.message }] });
+      return errorBody(HttpStatus.BAD_REQUEST, err.message, {
+        errors: [{ path: 'url', message: err.message }],
+      });
     }
 
     // A server configuration problem; the message says which variable to set.
-    if (isNamed(err, WebhookSecretKeyMissingError)) return errorBody(HttpStatus.SERVICE_UNAVAILABLE, err.message);
+    if (isNamed(err, WebhookSecretKeyMissingError))
+      return errorBody(HttpStatus.SERVICE_UNAVAILABLE, err.message);
 
     if (isSwitchyardError(err) && STATUS_BY_ERROR_CODE[err.code]) {
       return errorBody(STATUS_BY_ERROR_CODE[err.code]!, err.message, { code: err.code });
@@ -71,11 +80,17 @@ export class ErrorFilter implements ExceptionFilter {
     if (bodyParserFailure) return bodyParserFailure;
 
     requestLogger(this.logger, req).error({ err }, 'request failed');
-    return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error; the server log has the details');
+    return errorBody(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'internal error; the server log has the details',
+    );
   }
 }
 
-function isNamed<T extends abstract new (...args: never[]) => Error>(err: unknown, type: T): err is InstanceType<T> {
+function isNamed<T extends abstract new (...args: never[]) => Error>(
+  err: unknown,
+  type: T,
+): err is InstanceType<T> {
   // The name check covers a second copy of a library loaded from another path.
   return err instanceof type || (err instanceof Error && err.name === type.name);
 }
@@ -83,7 +98,12 @@ function isNamed<T extends abstract new (...args: never[]) => Error>(err: unknow
 function fromHttpException(err: HttpException): ApiErrorBody {
   const status = err.getStatus();
   const response = err.getResponse();
-  if (typeof response === 'object' && response !== null && 'statusCode' in response && 'error' in response) {
+  if (
+    typeof response === 'object' &&
+    response !== null &&
+    'statusCode' in response &&
+    'error' in response
+  ) {
     const { message } = response as { message?: unknown };
     // Nest's own exceptions may carry a list of messages.
     const text = Array.isArray(message) ? message.join('; ') : String(message ?? err.message);
@@ -100,7 +120,9 @@ function fromBodyParserError(err: unknown): ApiErrorBody | null {
 
   if (err.type === 'entity.parse.failed') {
     // The parser's own message quotes the body, which is not echoed back or logged.
-    return errorBody(status, 'malformed JSON body', { errors: [{ path: '', message: 'the body is not valid JSON' }] });
+    return errorBody(status, 'malformed JSON body', {
+      errors: [{ path: '', message: 'the body is not valid JSON' }],
+    });
   }
   if (err.type === 'entity.too.large') return errorBody(status, 'request body too large');
   return errorBody(status, err.message);

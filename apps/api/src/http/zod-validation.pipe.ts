@@ -23,7 +23,10 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'unknown field' }));
+      return issue.keys.map((key) => ({
+        path: [...path, key].join('.'),
+        message: 'unknown field',
+      }));
     }
     return [{ path: path.join('.'), message: issue.message }];
   });

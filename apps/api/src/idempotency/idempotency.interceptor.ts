@@ -1,4 +1,12 @@
-import { type CallHandler, type ExecutionContext, HttpStatus, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { from, type Observable, of, mergeMap, catchError } from 'rxjs';
@@ -40,32 +48,45 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (req.method !== 'POST' || key === undefined) return next.handle();
 
     if (!VALID_KEY.test(key)) {
-      throw new InvalidRequestException([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
+      throw new InvalidRequestException([
+        { path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' },
+      ]);
     }
     const principal = requestState(req).principal;
     // Only authenticated routes are POSTs; the guard has run by now.
     if (!principal) return next.handle();
 
     const withheld = this.reflector.get<string[]>(WITHHELD_FIELDS, context.getHandler()) ?? [];
-    const fingerprint = sha256Hex(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`);
+    const fingerprint = sha256Hex(
+      `${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`,
+    );
 
     return from(this.store.begin(principal.id, key, fingerprint)).pipe(
       mergeMap((outcome) => {
         switch (outcome.kind) {
           case 'different-request':
-            throw new ConflictError('this Idempotency-Key was already used with a different request; use a new key');
+            throw new ConflictError(
+              'this Idempotency-Key was already used with a different request; use a new key',
+            );
           case 'in-flight':
             res.setHeader('Retry-After', '1');
-            throw new ConflictError('a request with this Idempotency-Key is still being processed; retry shortly');
+            throw new ConflictError(
+              'a request with this Idempotency-Key is still being processed; retry shortly',
+            );
           case 'replay':
             res.status(outcome.response.status);
             res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
-            if (outcome.response.withheld.length > 0) res.setHeader(IDEMPOTENCY_WITHHELD_HEADER, outcome.response.withheld.join(', '));
+            if (outcome.response.withheld.length > 0)
+              res.setHeader(IDEMPOTENCY_WITHHELD_HEADER, outcome.response.withheld.join(', '));
             return of(outcome.response.body);
           case 'started':
             return next.handle().pipe(
               mergeMap(async (body: unknown) => {
-                await this.store.complete(outcome.lease, { status: res.statusCode || HttpStatus.OK, body: without(body, withheld), withheld });
+                await this.store.complete(outcome.lease, {
+                  status: res.statusCode || HttpStatus.OK,
+                  body: without(body, withheld),
+                  withheld,
+                });
                 return body;
               }),
               catchError(async (err: unknown) => {

@@ -74,12 +74,22 @@ export class IdempotencyStore {
     private readonly prefix: string,
   ) {}
 
-  async begin(principalId: string, idempotencyKey: string, fingerprint: string): Promise<BeginOutcome> {
+  async begin(
+    principalId: string,
+    idempotencyKey: string,
+    fingerprint: string,
+  ): Promise<BeginOutcome> {
     const redisKey = `${this.prefix}:idempotency:${principalId}:${sha256Hex(idempotencyKey)}`;
     const owner = randomUUID();
     const claim: InFlightRecord = { state: 'in-flight', fingerprint, owner };
 
-    const claimed = await this.redis.set(redisKey, JSON.stringify(claim), 'EX', IDEMPOTENCY_IN_FLIGHT_TTL_SECONDS, 'NX');
+    const claimed = await this.redis.set(
+      redisKey,
+      JSON.stringify(claim),
+      'EX',
+      IDEMPOTENCY_IN_FLIGHT_TTL_SECONDS,
+      'NX',
+    );
     if (claimed === 'OK') return { kind: 'started', lease: { redisKey, owner, fingerprint } };
 
     const json = await this.redis.get(redisKey);
@@ -94,7 +104,14 @@ export class IdempotencyStore {
 
   async complete(lease: IdempotencyLease, response: StoredResponse): Promise<void> {
     const done: DoneRecord = { state: 'done', fingerprint: lease.fingerprint, response };
-    await this.redis.eval(COMPLETE_IF_OWNER, 1, lease.redisKey, lease.owner, JSON.stringify({ ...done, owner: lease.owner }), IDEMPOTENCY_TTL_SECONDS);
+    await this.redis.eval(
+      COMPLETE_IF_OWNER,
+      1,
+      lease.redisKey,
+      lease.owner,
+      JSON.stringify({ ...done, owner: lease.owner }),
+      IDEMPOTENCY_TTL_SECONDS,
+    );
   }
 
   /** The request failed: the key is free again, so a corrected retry can run. */
@@ -109,7 +126,9 @@ export function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const entries = Object.keys(value)
       .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+      .map(
+        (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+      );
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Req,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HttpRequest } from '../http/http-types';
 import { JobInputSchema, type JobInput, type JobView } from '@switchyard/contracts';
@@ -9,7 +19,14 @@ import { NotFoundError } from '../http/api-error';
 import { IdParamsSchema } from '../http/params';
 import { requestLogger } from '../http/request-context';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
-import { ApiErrors, ApiIdempotent, ApiIdParam, ApiJsonBody, ApiOk, EXAMPLES } from '../openapi/decorators';
+import {
+  ApiErrors,
+  ApiIdempotent,
+  ApiIdParam,
+  ApiJsonBody,
+  ApiOk,
+  EXAMPLES,
+} from '../openapi/decorators';
 
 /** One step on one switch, outside any rollout. */
 @ApiTags('jobs')
@@ -27,14 +44,23 @@ export class JobsController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Run one step on one switch', description: 'Enqueued; poll `GET /v1/jobs/{id}` or follow `/v1/events` for progress.' })
+  @ApiOperation({
+    summary: 'Run one step on one switch',
+    description: 'Enqueued; poll `GET /v1/jobs/{id}` or follow `/v1/events` for progress.',
+  })
   @ApiJsonBody('JobInput', { dryRun: EXAMPLES.jobInput })
   @ApiOk(202, 'JobView', 'The job as enqueued.')
   @ApiIdempotent()
   @ApiErrors(400, 409)
-  async submit(@Body(new ZodValidationPipe(JobInputSchema)) input: JobInput, @Req() req: HttpRequest): Promise<JobView> {
+  async submit(
+    @Body(new ZodValidationPipe(JobInputSchema)) input: JobInput,
+    @Req() req: HttpRequest,
+  ): Promise<JobView> {
     const job = await this.jobs.submit(input);
-    requestLogger(this.logger, req).info({ jobId: job.id, switchId: job.switchId, step: input.step, dryRun: input.dryRun }, 'job submitted');
+    requestLogger(this.logger, req).info(
+      { jobId: job.id, switchId: job.switchId, step: input.step, dryRun: input.dryRun },
+      'job submitted',
+    );
     return job;
   }
 
@@ -43,7 +69,9 @@ export class JobsController {
   @ApiIdParam()
   @ApiOk(200, 'JobView', 'The job.')
   @ApiErrors(400, 404)
-  async get(@Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string }): Promise<JobView> {
+  async get(
+    @Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string },
+  ): Promise<JobView> {
     const job = await this.jobs.get(params.id);
     if (!job) throw new NotFoundError('job', params.id);
     return job;

@@ -14,7 +14,11 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function ApiErrors(...statuses: number[]) {
   return applyDecorators(
     ...[401, ...statuses].map((status) =>
-      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], schema: schemaRef('ApiError') }),
+      ApiResponse({
+        status,
+        description: ERROR_DESCRIPTIONS[status],
+        schema: schemaRef('ApiError'),
+      }),
     ),
   );
 }
@@ -27,15 +31,33 @@ export function ApiJsonBody(name: SchemaName, examples: Record<string, unknown>)
   });
 }
 
-export function ApiOk(status: number, name: SchemaName, description: string, options: { list?: boolean; example?: unknown } = {}) {
-  const schema = options.list ? { type: 'array' as const, items: schemaRef(name) } : schemaRef(name);
-  return ApiResponse({ status, description, schema, ...(options.example === undefined ? {} : { example: options.example }) });
+export function ApiOk(
+  status: number,
+  name: SchemaName,
+  description: string,
+  options: { list?: boolean; example?: unknown } = {},
+) {
+  const schema = options.list
+    ? { type: 'array' as const, items: schemaRef(name) }
+    : schemaRef(name);
+  return ApiResponse({
+    status,
+    description,
+    schema,
+    ...(options.example === undefined ? {} : { example: options.example }),
+  });
 }
 
-export const ApiIdParam = (name = 'id', description = 'Resource id') => ApiParam({ name, description, schema: { type: 'string' } });
+export const ApiIdParam = (name = 'id', description = 'Resource id') =>
+  ApiParam({ name, description, schema: { type: 'string' } });
 
 export const ApiLimitQuery = () =>
-  ApiQuery({ name: 'limit', required: false, description: 'At most this many (1-1000, default 50).', schema: { type: 'integer' } });
+  ApiQuery({
+    name: 'limit',
+    required: false,
+    description: 'At most this many (1-1000, default 50).',
+    schema: { type: 'integer' },
+  });
 
 /** Documents `Idempotency-Key` and the extra 409 it can cause. */
 export function ApiIdempotent() {
@@ -51,7 +73,13 @@ export function ApiIdempotent() {
 
 /** Example objects used in the document. */
 export const EXAMPLES = {
-  switchInput: { name: 'n9k_lab.dc1-01', host: '127.0.0.11', port: 22, credentialRef: 'lab-admin', tags: ['lab', 'dc1'] },
+  switchInput: {
+    name: 'n9k_lab.dc1-01',
+    host: '127.0.0.11',
+    port: 22,
+    credentialRef: 'lab-admin',
+    tags: ['lab', 'dc1'],
+  },
   switch: {
     id: '8f8e1f6a-4a0c-4d55-9a53-6f1f4f7f3b10',
     name: 'n9k_lab.dc1-01',
@@ -64,11 +92,18 @@ export const EXAMPLES = {
     createdAt: '2026-01-05T10:00:00.000Z',
     updatedAt: '2026-01-05T10:00:00.000Z',
   },
-  jobInput: { switchId: '8f8e1f6a-4a0c-4d55-9a53-6f1f4f7f3b10', step: 'start-docker', dryRun: true },
+  jobInput: {
+    switchId: '8f8e1f6a-4a0c-4d55-9a53-6f1f4f7f3b10',
+    step: 'start-docker',
+    dryRun: true,
+  },
   rolloutInput: {
     tags: ['lab'],
     params: { image: 'nginx:1.25', containerName: 'web', ports: [{ host: 30080, container: 80 }] },
     strategy: { concurrency: 10, canary: 1, maxFailurePercentage: 10 },
   },
-  webhookInput: { url: 'https://hooks.example.com/switchyard', events: ['rollout.completed', 'job.failed'] },
+  webhookInput: {
+    url: 'https://hooks.example.com/switchyard',
+    events: ['rollout.completed', 'job.failed'],
+  },
 } as const;

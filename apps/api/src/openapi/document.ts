@@ -15,17 +15,27 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'POST routes accept `Idempotency-Key`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A token from SWITCHYARD_API_TOKENS.' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A token from SWITCHYARD_API_TOKENS.',
+    })
     .build();
 
   const document = SwaggerModule.createDocument(app, config);
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...componentSchemas() } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...componentSchemas() },
+  };
   return document;
 }
 
 /** Serves the HTML page at /docs and the document at /docs/json (no token needed). */
 export function serveOpenApiDocs(app: INestApplication): OpenAPIObject {
   const document = buildOpenApiDocument(app);
-  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: DOCS_JSON_PATH, yamlDocumentUrl: 'docs/yaml' });
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: DOCS_JSON_PATH,
+    yamlDocumentUrl: 'docs/yaml',
+  });
   return document;
 }

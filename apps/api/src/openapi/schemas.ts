@@ -49,7 +49,9 @@ const StepResultSchema = z.object({
   changed: z.boolean(),
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   commands: z.array(z.string()),
-  transcript: z.array(z.object({ command: z.string(), output: z.string(), durationMs: z.number() })),
+  transcript: z.array(
+    z.object({ command: z.string(), output: z.string(), durationMs: z.number() }),
+  ),
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),
   durationMs: z.number().nullable(),
@@ -98,7 +100,15 @@ const RolloutViewSchema = z.object({
       switchId: z.string(),
       switchName: z.string(),
       wave: z.number().int(),
-      state: z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']),
+      state: z.enum([
+        'pending',
+        'queued',
+        'running',
+        'succeeded',
+        'failed',
+        'skipped',
+        'cancelled',
+      ]),
       jobId: z.string().nullable(),
       attempts: z.number().int(),
       steps: z.array(StepResultSchema),
@@ -118,7 +128,11 @@ const WebhookSchema = z.object({
 }) satisfies z.ZodType<Webhook>;
 
 const WebhookCreatedSchema = WebhookSchema.extend({
-  secret: z.string().describe('The signing secret. Shown in this response only; a replay (Idempotency-Key) leaves it out.'),
+  secret: z
+    .string()
+    .describe(
+      'The signing secret. Shown in this response only; a replay (Idempotency-Key) leaves it out.',
+    ),
 }) satisfies z.ZodType<WebhookCreated>;
 
 const WebhookDeliverySchema = z.object({
@@ -153,7 +167,9 @@ const HealthSchema = z.object({
 });
 
 const EventSchema = z.object({
-  id: z.string().describe('Stream position; the SSE id and the value to send back as Last-Event-ID.'),
+  id: z
+    .string()
+    .describe('Stream position; the SSE id and the value to send back as Last-Event-ID.'),
   at: Timestamp,
   type: z.enum(EVENT_TYPES),
   rolloutId: z.string().nullable(),
@@ -195,10 +211,17 @@ export function schemaRef(name: SchemaName): { $ref: string } {
 /** Every component schema, as OpenAPI 3.0 JSON Schema generated from the zod schemas. */
 export function componentSchemas(): Record<string, Record<string, unknown>> {
   const convert = (schema: z.ZodType, io: 'input' | 'output') =>
-    z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+    z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >;
 
   return {
-    ...Object.fromEntries(Object.entries(INPUT_SCHEMAS).map(([name, schema]) => [name, convert(schema, 'input')])),
-    ...Object.fromEntries(Object.entries(OUTPUT_SCHEMAS).map(([name, schema]) => [name, convert(schema, 'output')])),
+    ...Object.fromEntries(
+      Object.entries(INPUT_SCHEMAS).map(([name, schema]) => [name, convert(schema, 'input')]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(OUTPUT_SCHEMAS).map(([name, schema]) => [name, convert(schema, 'output')]),
+    ),
   };
 }

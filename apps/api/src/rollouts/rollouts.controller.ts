@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HttpRequest } from '../http/http-types';
 import { RolloutInputSchema, type RolloutInput, type RolloutView } from '@switchyard/contracts';
@@ -9,7 +20,15 @@ import { NotFoundError } from '../http/api-error';
 import { IdParamsSchema, LimitQuerySchema } from '../http/params';
 import { requestLogger } from '../http/request-context';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
-import { ApiErrors, ApiIdempotent, ApiIdParam, ApiJsonBody, ApiLimitQuery, ApiOk, EXAMPLES } from '../openapi/decorators';
+import {
+  ApiErrors,
+  ApiIdempotent,
+  ApiIdParam,
+  ApiJsonBody,
+  ApiLimitQuery,
+  ApiOk,
+  EXAMPLES,
+} from '../openapi/decorators';
 
 type RolloutAction = 'pause' | 'resume' | 'cancel';
 
@@ -31,13 +50,20 @@ export class RolloutsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Start a rollout',
-    description: 'Targets `switchIds` or `tags` (exactly one). Unknown switches or tags matching none give 400 naming them.',
+    description:
+      'Targets `switchIds` or `tags` (exactly one). Unknown switches or tags matching none give 400 naming them.',
   })
-  @ApiJsonBody('RolloutInput', { byTag: EXAMPLES.rolloutInput, planOnly: { switchIds: ['8f8e1f6a-4a0c-4d55-9a53-6f1f4f7f3b10'], dryRun: true } })
+  @ApiJsonBody('RolloutInput', {
+    byTag: EXAMPLES.rolloutInput,
+    planOnly: { switchIds: ['8f8e1f6a-4a0c-4d55-9a53-6f1f4f7f3b10'], dryRun: true },
+  })
   @ApiOk(202, 'RolloutView', 'The rollout as started.')
   @ApiIdempotent()
   @ApiErrors(400, 409)
-  async create(@Body(new ZodValidationPipe(RolloutInputSchema)) input: RolloutInput, @Req() req: HttpRequest): Promise<RolloutView> {
+  async create(
+    @Body(new ZodValidationPipe(RolloutInputSchema)) input: RolloutInput,
+    @Req() req: HttpRequest,
+  ): Promise<RolloutView> {
     const rollout = await this.rollouts.create(input);
     requestLogger(this.logger, req).info(
       { rolloutId: rollout.id, switches: rollout.counts.total, dryRun: rollout.dryRun },
@@ -51,16 +77,23 @@ export class RolloutsController {
   @ApiLimitQuery()
   @ApiOk(200, 'RolloutView', 'The rollouts.', { list: true })
   @ApiErrors(400)
-  async list(@Query(new ZodValidationPipe(LimitQuerySchema)) query: { limit: number }): Promise<RolloutView[]> {
+  async list(
+    @Query(new ZodValidationPipe(LimitQuerySchema)) query: { limit: number },
+  ): Promise<RolloutView[]> {
     return this.rollouts.list(query.limit);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a rollout', description: 'State and per-switch results, read from stored state.' })
+  @ApiOperation({
+    summary: 'Get a rollout',
+    description: 'State and per-switch results, read from stored state.',
+  })
   @ApiIdParam()
   @ApiOk(200, 'RolloutView', 'The rollout.')
   @ApiErrors(400, 404)
-  async get(@Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string }): Promise<RolloutView> {
+  async get(
+    @Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string },
+  ): Promise<RolloutView> {
     const rollout = await this.rollouts.get(params.id);
     if (!rollout) throw new NotFoundError('rollout', params.id);
     return rollout;
@@ -68,12 +101,18 @@ export class RolloutsController {
 
   @Post(':id/pause')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Pause a rollout', description: 'Running switches finish; no new switch starts until resumed.' })
+  @ApiOperation({
+    summary: 'Pause a rollout',
+    description: 'Running switches finish; no new switch starts until resumed.',
+  })
   @ApiIdParam()
   @ApiOk(200, 'RolloutView', 'The rollout, paused.')
   @ApiIdempotent()
   @ApiErrors(400, 404, 409)
-  async pause(@Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string }, @Req() req: HttpRequest): Promise<RolloutView> {
+  async pause(
+    @Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string },
+    @Req() req: HttpRequest,
+  ): Promise<RolloutView> {
     return this.act('pause', params.id, req);
   }
 
@@ -84,25 +123,37 @@ export class RolloutsController {
   @ApiOk(200, 'RolloutView', 'The rollout, running again.')
   @ApiIdempotent()
   @ApiErrors(400, 404, 409)
-  async resume(@Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string }, @Req() req: HttpRequest): Promise<RolloutView> {
+  async resume(
+    @Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string },
+    @Req() req: HttpRequest,
+  ): Promise<RolloutView> {
     return this.act('resume', params.id, req);
   }
 
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Cancel a rollout', description: 'Running steps end cleanly; switches not started are cancelled.' })
+  @ApiOperation({
+    summary: 'Cancel a rollout',
+    description: 'Running steps end cleanly; switches not started are cancelled.',
+  })
   @ApiIdParam()
   @ApiOk(200, 'RolloutView', 'The rollout after the cancel.')
   @ApiIdempotent()
   @ApiErrors(400, 404, 409)
-  async cancel(@Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string }, @Req() req: HttpRequest): Promise<RolloutView> {
+  async cancel(
+    @Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string },
+    @Req() req: HttpRequest,
+  ): Promise<RolloutView> {
     return this.act('cancel', params.id, req);
   }
 
   private async act(action: RolloutAction, id: string, req: HttpRequest): Promise<RolloutView> {
     const rollout = await this.rollouts[action](id);
     if (!rollout) throw new NotFoundError('rollout', id);
-    requestLogger(this.logger, req).info({ rolloutId: id, action, state: rollout.state }, 'rollout action');
+    requestLogger(this.logger, req).info(
+      { rolloutId: id, action, state: rollout.state },
+      'rollout action',
+    );
     return rollout;
   }
 }

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { HttpRequest } from '../http/http-types';
 import {
@@ -18,7 +31,15 @@ import { DeliveryParamsSchema, IdParamsSchema, LimitQuerySchema } from '../http/
 import { requestLogger } from '../http/request-context';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import { WithholdOnReplay } from '../idempotency/idempotency.interceptor';
-import { ApiErrors, ApiIdempotent, ApiIdParam, ApiJsonBody, ApiLimitQuery, ApiOk, EXAMPLES } from '../openapi/decorators';
+import {
+  ApiErrors,
+  ApiIdempotent,
+  ApiIdParam,
+  ApiJsonBody,
+  ApiLimitQuery,
+  ApiOk,
+  EXAMPLES,
+} from '../openapi/decorators';
 
 /** Webhook subscriptions and their deliveries. */
 @ApiTags('webhooks')
@@ -46,9 +67,15 @@ export class WebhooksController {
   @ApiOk(201, 'WebhookCreated', 'The webhook, with its secret.')
   @ApiIdempotent()
   @ApiErrors(400, 409)
-  async create(@Body(new ZodValidationPipe(WebhookInputSchema)) input: WebhookInput, @Req() req: HttpRequest): Promise<WebhookCreated> {
+  async create(
+    @Body(new ZodValidationPipe(WebhookInputSchema)) input: WebhookInput,
+    @Req() req: HttpRequest,
+  ): Promise<WebhookCreated> {
     const created = await this.webhooks.create(input);
-    requestLogger(this.logger, req).info({ webhookId: created.id, events: created.events }, 'webhook created');
+    requestLogger(this.logger, req).info(
+      { webhookId: created.id, events: created.events },
+      'webhook created',
+    );
     return created;
   }
 
@@ -65,14 +92,19 @@ export class WebhooksController {
   @ApiIdParam()
   @ApiOk(200, 'Webhook', 'The webhook (never its secret).')
   @ApiErrors(400, 404)
-  async get(@Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string }): Promise<Webhook> {
+  async get(
+    @Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string },
+  ): Promise<Webhook> {
     const found = await this.webhooks.get(params.id);
     if (!found) throw new NotFoundError('webhook', params.id);
     return found;
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a webhook', description: '`active: false` stops deliveries without losing the subscription.' })
+  @ApiOperation({
+    summary: 'Change a webhook',
+    description: '`active: false` stops deliveries without losing the subscription.',
+  })
   @ApiIdParam()
   @ApiJsonBody('WebhookPatch', { pause: { active: false } })
   @ApiOk(200, 'Webhook', 'The webhook after the change.')
@@ -84,7 +116,10 @@ export class WebhooksController {
   ): Promise<Webhook> {
     const updated = await this.webhooks.update(params.id, patch);
     if (!updated) throw new NotFoundError('webhook', params.id);
-    requestLogger(this.logger, req).info({ webhookId: params.id, fields: Object.keys(patch) }, 'webhook changed');
+    requestLogger(this.logger, req).info(
+      { webhookId: params.id, fields: Object.keys(patch) },
+      'webhook changed',
+    );
     return updated;
   }
 
@@ -94,14 +129,20 @@ export class WebhooksController {
   @ApiIdParam()
   @ApiResponse({ status: 204, description: 'Removed.' })
   @ApiErrors(400, 404)
-  async remove(@Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string }, @Req() req: HttpRequest): Promise<void> {
+  async remove(
+    @Param(new ZodValidationPipe(IdParamsSchema)) params: { id: string },
+    @Req() req: HttpRequest,
+  ): Promise<void> {
     const removed = await this.webhooks.delete(params.id);
     if (!removed) throw new NotFoundError('webhook', params.id);
     requestLogger(this.logger, req).info({ webhookId: params.id }, 'webhook removed');
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ summary: 'List deliveries of a webhook', description: 'Newest first, with every attempt.' })
+  @ApiOperation({
+    summary: 'List deliveries of a webhook',
+    description: 'Newest first, with every attempt.',
+  })
   @ApiIdParam()
   @ApiLimitQuery()
   @ApiOk(200, 'WebhookDelivery', 'The deliveries.', { list: true })
@@ -117,7 +158,10 @@ export class WebhooksController {
 
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Send a delivery again', description: 'Same delivery id and body, as a new series of attempts.' })
+  @ApiOperation({
+    summary: 'Send a delivery again',
+    description: 'Same delivery id and body, as a new series of attempts.',
+  })
   @ApiIdParam('id', 'Webhook id')
   @ApiIdParam('deliveryId', 'Delivery id')
   @ApiOk(202, 'WebhookDelivery', 'The delivery, queued again.')
@@ -129,7 +173,10 @@ export class WebhooksController {
   ): Promise<WebhookDelivery> {
     const delivery = await this.webhooks.redeliver(params.id, params.deliveryId);
     if (!delivery) throw new NotFoundError('delivery', `${params.id}/${params.deliveryId}`);
-    requestLogger(this.logger, req).info({ webhookId: params.id, deliveryId: params.deliveryId }, 'delivery queued again');
+    requestLogger(this.logger, req).info(
+      { webhookId: params.id, deliveryId: params.deliveryId },
+      'delivery queued again',
+    );
     return delivery;
   }
 }
