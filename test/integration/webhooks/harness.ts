@@ -140,19 +140,22 @@ export interface WebhookTestEnv {
 export interface WebhookTestEnvOptions {
   /** Extra environment for loadConfig. Default: loopback allow-listed, a random master key. */
   env?: Record<string, string>;
+  /** Leave SWITCHYARD_SECRET_KEY unset. */
+  withoutSecretKey?: boolean;
 }
 
 export async function startWebhookTestEnv(
   options: WebhookTestEnvOptions = {},
 ): Promise<WebhookTestEnv> {
   const redis = await createTestRedis('webhooks');
-  const baseEnv = {
+  const baseEnv: Record<string, string> = {
     REDIS_URL: redis.url,
     SWITCHYARD_PREFIX: redis.prefix,
-    SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64url'),
     SWITCHYARD_WEBHOOK_ALLOW: '127.0.0.0/8',
     LOG_LEVEL: 'trace',
   };
+  if (!options.withoutSecretKey)
+    baseEnv.SWITCHYARD_SECRET_KEY = randomBytes(32).toString('base64url');
   const config = loadConfig({ ...baseEnv, ...options.env });
   const logLines: string[] = [];
   const logger = createRootLogger({
