@@ -29,6 +29,7 @@ describe('parseChkconfigList', () => {
 
   it('reads a service that is off or not referenced in any runlevel', () => {
     assert.equal(parseChkconfigList('docker 0:off 1:off 2:off 3:off 4:off 5:off 6:off').enabled, false);
+    assert.equal(parseChkconfigList('docker         \t0:off\t1:off\t2:off\t3:off\t4:off\t5:off\t6:off\n').enabled, false);
     assert.deepEqual(
       parseChkconfigList("service docker supports chkconfig, but is not referenced in any runlevel (run 'chkconfig --add docker')"),
       { service: 'docker', runlevels: {}, enabled: false },

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parseNetworkList } from '@switchyard/config';
+import { DEFAULT_DEPLOYMENT_PARAMS, isSwitchyardError, type DeploymentParams, type ErrorCode, type StepName } from '@switchyard/contracts';
+import { createRootLogger } from '@switchyard/logging';
+import { createSessionPool, type SessionLease, type SessionPool } from '@switchyard/ssh-pool';
+import { createHttpChecker, createStepHandlers, createStepRegistry, type StepOutcome } from '@switchyard/steps';
+import { startFleet, type SimFleet, type SimSwitchOptions } from '../../../apps/switch-sim/src';
+
+// Loopback addresses of this file's switches; the published container ports listen there too.
+const SUBNET = '127.0.61';
+const SSH_PORT = 10_622;
+const TIME_SCALE = 0.02;
+const LOOPBACK = parseNetworkList('127.0.0.0/8');
+const PAGE = '<h1>NX-OS9000v</h1>\n';
+// Not `admin`: the CLI session scrubs the password from all output, and `admin` also
+// appears in `protocol-up/link-up/admin-up`.
+const PASSWORD = 'Lab-Secret-61';
+
+const registry = createStepRegistry(createStepHandlers({ pollIntervalMs: 100 }));
+
+function simSwitch(host: number, name: string, extra: Partial<SimSwitchOptions> = {}): SimSwitchOptions {
+  return { name, address: `${SUBNET}.${host}`, port: SSH_PORT, username: 'admin', password: PASSWORD, ...extra };
+}
+
+const hasCode = (code: ErrorCode) => (err: unknown) => isSwitchyardError(err) && err.code === code;
+
+describe('steps against the simulator over SSH', () => {
+  let fleet: SimFleet;
+  let pool: SessionPool;
+  const leases: SessionLease[] = [];
+
+  before(async () => {
+    const dockerReady = { featuresEnabled: ['bash-shell'], dockerRunning: true };
+    fleet = await startFleet({
+      timeScale: TIME_SCALE,
+      switches: [
+        simSwitch(10, 'N9K-FRESH'),
+        simSwitch(11, 'N9K-SMALL-FLASH', { featuresEnabled: ['bash-shell'], freeBootflashMb: 150 }),
+        simSwitch(12, 'N9K-OLD', { release: '7.0(3)' }),
+        simSwitch(13, 'N9K-NAME-TAKEN', { ...dockerReady, preexistingContainers: [{ name: 'web', image: 'redis', running: true }] }),
+        simSwitch(14, 'N9K-PORT-TAKEN', { ...dockerReady, preexistingContainers: [{ name: 'other', image: 'nginx', ports: ['30080:80'], running: true }] }),
+        simSwitch(15, 'N9K-BIG-IMAGE', { ...dockerReady, images: { 'big/app': 900 } }),
+      ],
+    });
+    pool = createSessionPool({ allowedNetworks: LOOPBACK });
+  });
+
+  after(async () => {
+    for (const lease of leases) lease.release();
+    await pool?.closeAll();
+    await fleet?.close();
+  });
+
+  async function runStep(switchName: string, step: StepName, options: { params?: Partial<DeploymentParams>; dryRun?: boolean } = {}): Promise<StepOutcome> {
+    const sim = fleet.byName(switchName);
+    const lease = await pool.acquire({
+      id: switchName,
+      name: switchName,
+      host: sim.address,
+      port: SSH_PORT,
+      username: 'admin',
+      password: PASSWORD,
+      legacyAlgorithms: false,
+      hostKey: null,
+    });
+    try {
+      return await registry.get(step)!.run({
+        session: lease.session,
+        switchName,
+        params: { ...DEFAULT_DEPLOYMENT_PARAMS, ...options.params },
+        dryRun: options.dryRun ?? false,
+        log: createRootLogger({ level: 'silent' }),
+        signal: new AbortController().signal,
+        httpGet: createHttpChecker(LOOPBACK),
+      });
+    } finally {
+      lease.release();
+    }
+  }
+
+  it('plans without changing, runs all four steps on a fresh switch, then finds nothing to change', async () => {
+    const params = { pageContent: PAGE };
+    const plan = await runStep('N9K-FRESH', 'configure-mgmt', { dryRun: true, params });
+    assert.deepEqual(plan.commands, ['configure terminal', 'feature bash-shell', 'feature dhcp', 'interface mgmt0', 'ip address dhcp', 'end']);
+    assert.equal(plan.transcript.some((e) => e.command.startsWith('feature')), false);
+
+    const first: Record<string, StepOutcome> = {};
+    for (const step of ['configure-mgmt', 'start-docker', 'deploy-container', 'verify-nat'] as const) first[step] = await runStep('N9K-FRESH', step, { params });
+
+    assert.deepEqual(first['configure-mgmt'].commands, plan.commands, 'the dry run planned exactly what the run sent');
+    assert.equal(first['configure-mgmt'].facts.mgmtAddress, `${SUBNET}.10`);
+    assert.equal(first['configure-mgmt'].facts.vrf, 'management');
+    assert.deepEqual(first['start-docker'].facts, { daemon: 'running', pid: first['start-docker'].facts.pid, persistent: true, storageCarved: true });
+    assert.ok(first['start-docker'].transcript.some((e) => /Carving docker bootflash storage/.test(e.output)));
+    assert.equal(first['deploy-container'].commands[0], 'ip netns exec management docker run -d -p 30080:80 --name web nginx');
+    assert.match(String(first['deploy-container'].facts.containerId), /^[0-9a-f]{12}$/);
+    assert.deepEqual(first['verify-nat'].facts, {
+      mgmtAddress: `${SUBNET}.10`,
+      natRule: first['verify-nat'].facts.natRule,
+      url: `http://${SUBNET}.10:30080/`,
+      httpStatus: 200,
+      httpBody: PAGE,
+    });
+    assert.match(String(first['verify-nat'].facts.natRule), /^tcp dpt:30080 to:172\.17\.0\.\d+:80$/);
+
+    for (const step of ['configure-mgmt', 'start-docker', 'deploy-container', 'verify-nat'] as const) {
+      const again = await runStep('N9K-FRESH', step, { params });
+      assert.deepEqual([step, again.changed, again.commands], [step, false, []]);
+    }
+  });
+
+  it('refuses a switch with too little bootflash with INSUFFICIENT_BOOTFLASH', async () => {
+    await assert.rejects(runStep('N9K-SMALL-FLASH', 'start-docker'), (err: unknown) => hasCode('INSUFFICIENT_BOOTFLASH')(err) && !(err as { retryable: boolean }).retryable);
+  });
+
+  it('refuses a release older than 9.2(1) with UNSUPPORTED_VERSION', async () => {
+    await assert.rejects(runStep('N9K-OLD', 'start-docker'), hasCode('UNSUPPORTED_VERSION'));
+  });
+
+  it('refuses to take over a container name used by another image (NAME_IN_USE)', async () => {
+    await assert.rejects(runStep('N9K-NAME-TAKEN', 'deploy-container'), hasCode('NAME_IN_USE'));
+  });
+
+  it('refuses a host port another container publishes (PORT_IN_USE)', async () => {
+    await assert.rejects(runStep('N9K-PORT-TAKEN', 'deploy-container'), hasCode('PORT_IN_USE'));
+  });
+
+  it('reports an image larger than the docker storage as NO_SPACE_ON_DEVICE', async () => {
+    await assert.rejects(runStep('N9K-BIG-IMAGE', 'deploy-container', { params: { image: 'big/app', containerName: 'app' } }), hasCode('NO_SPACE_ON_DEVICE'));
+  });
+});
