@@ -60,7 +60,7 @@ export async function createWebhookServices(
   options: WebhookServicesOptions,
 ): Promise<{ webhooks: WebhookApi; close(): Promise<void> }> {
   const { config } = options;
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  const redis = new Redis(config.redisUrl, { lazyConnect: true });
   await redis.connect();
   const queue = new Queue<DeliverWebhookJobData>(QUEUE_NAMES.webhookDeliveries, {
     connection: redis,
