@@ -17,8 +17,6 @@ import { Terminal } from './terminal';
 export const DEFAULT_MAX_CHANNELS_PER_CONNECTION = 10;
 /** Nominal delay between `ip address dhcp` and the lease. */
 export const DHCP_LEASE_MS = 2_000;
-/** Real ms an over-limit login may wait for its channel before it is closed anyway. */
-const SESSION_LIMIT_GRACE_MS = 1_000;
 const SESSION_LIMIT_MESSAGE = '% Session limit reached: all vty sessions are in use. Closing the connection.\n';
 /** The SSH version string NX-OS 9.x sends. */
 const SSH_IDENT = 'OpenSSH_7.5 PKIX[10.1]';
@@ -33,7 +31,8 @@ interface ConnectionRecord {
   socket?: Socket;
   user?: string;
   authenticated: boolean;
-  overLimit: boolean;
+  /** Shell and exec channels running a CLI right now. */
+  cliSessions: number;
   since: number;
   from: string;
   channelsOpen: number;
@@ -113,15 +112,26 @@ export class SimSwitch implements SwitchHost {
     return this.hostKey.fingerprint;
   }
 
-  /** Logged-in SSH sessions (vty lines) open right now. */
+  /** CLI sessions (shell or exec channels, each a vty on NX-OS) open right now. */
   activeSessions(): number {
-    return [...this.connections].filter((c) => c.authenticated && !c.overLimit).length;
+    let open = 0;
+    for (const c of this.connections) open += c.cliSessions;
+
+    return open;
+  }
+
+  /** Authenticated SSH connections open right now, with or without a CLI session. */
+  openConnections(): number {
+    return [...this.connections].filter((c) => c.authenticated).length;
   }
 
   users(): { user: string; line: string; since: number; from: string }[] {
-    return [...this.connections]
-      .filter((c) => c.authenticated && !c.overLimit)
-      .map((c, i) => ({ user: c.user ?? '', line: `pts/${i}`, since: c.since, from: c.from }));
+    const users: { user: string; line: string; since: number; from: string }[] = [];
+    for (const c of this.connections) {
+      for (let i = 0; i < c.cliSessions; i++) users.push({ user: c.user ?? '', line: `pts/${users.length}`, since: c.since, from: c.from });
+    }
+
+    return users;
   }
 
   rotateHostKey(): void {
@@ -226,7 +236,7 @@ export class SimSwitch implements SwitchHost {
       client,
       socket: this.sockets.get(`${info.ip}:${info.port}`),
       authenticated: false,
-      overLimit: false,
+      cliSessions: 0,
       since: Date.now(),
       from: info.ip,
       channelsOpen: 0,
@@ -260,11 +270,6 @@ export class SimSwitch implements SwitchHost {
 
   private onReady(record: ConnectionRecord): void {
     record.authenticated = true;
-    const limit = this.options.maxSessions;
-    if (limit !== undefined && this.activeSessions() > limit) {
-      record.overLimit = true;
-      setTimeout(() => record.client.end(), SESSION_LIMIT_GRACE_MS).unref();
-    }
     record.client.on('session', (accept, reject) => {
       const maxOpen = this.options.maxChannelsPerConnection ?? DEFAULT_MAX_CHANNELS_PER_CONNECTION;
       const maxOpens = this.options.maxChannelOpensPerConnection;
@@ -285,17 +290,37 @@ export class SimSwitch implements SwitchHost {
       session.on('env', (acceptEnv) => acceptEnv?.());
       session.on('shell', (acceptShell) => {
         const stream = acceptShell();
-        if (record.overLimit) return this.refuseOverLimit(record, stream);
+        if (this.atSessionLimit()) return this.refuseOverLimit(record, stream);
+        this.countSession(record, stream);
         this.runShell(record, stream);
       });
       session.on('exec', (acceptExec, _reject, info) => {
         const stream = acceptExec();
-        if (record.overLimit) return this.refuseOverLimit(record, stream);
+        if (this.atSessionLimit()) return this.refuseOverLimit(record, stream);
+        this.countSession(record, stream);
         void this.runExec(record, stream, info.command);
       });
     });
   }
 
+  private atSessionLimit(): boolean {
+    const limit = this.options.maxSessions;
+
+    return limit !== undefined && this.activeSessions() >= limit;
+  }
+
+  private countSession(record: ConnectionRecord, stream: ServerChannel): void {
+    record.cliSessions++;
+    let counted = true;
+    const release = (): void => {
+      if (counted) record.cliSessions--;
+      counted = false;
+    };
+    stream.once('close', release);
+    record.client.once('close', release);
+  }
+
+  /** NX-OS prints the refusal on the new session and closes the login. */
   private refuseOverLimit(record: ConnectionRecord, stream: ServerChannel): void {
     stream.write(SESSION_LIMIT_MESSAGE.replace(/\n/g, '\r\n'));
     stream.exit(1);
