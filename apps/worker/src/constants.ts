@@ -17,3 +17,12 @@ export const REDIS_STARTUP_TIMEOUT_MS = 5_000;
 
 /** On SIGINT/SIGTERM, running jobs get this long to finish before the worker stops anyway. */
 export const SHUTDOWN_GRACE_MS = 60_000;
+
+/**
+ * BullMQ's lock on a running job, renewed at half this while the worker's event loop runs; a
+ * worker that dies (or blocks its loop longer than this) loses the job to the stalled check.
+ */
+export const JOB_LOCK_MS = 30_000;
+
+/** How often BullMQ looks for jobs whose worker died, to run them again. */
+export const STALLED_CHECK_INTERVAL_MS = 30_000;

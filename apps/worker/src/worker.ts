@@ -9,7 +9,13 @@ import type { Logger } from '@switchyard/logging';
 import { createRolloutServices, ROLLOUT_SWEEP_INTERVAL_MS } from '@switchyard/rollouts';
 import type { SessionPool } from '@switchyard/ssh-pool';
 import type { StepContext, StepHandler } from '@switchyard/steps';
-import { SHUTDOWN_GRACE_MS } from './constants';
+import {
+  JOB_LOCK_MS,
+  SHUTDOWN_GRACE_MS,
+  STALLED_CHECK_INTERVAL_MS,
+  SWITCH_LOCK_RENEW_MS,
+  SWITCH_LOCK_TTL_MS,
+} from './constants';
 import { defaultHttpGet, defaultSessionPool, defaultStepHandlers } from './default-deps';
 import { buildJobHandlerRegistry, buildStepHandlerMap, type JobHandler } from './job-handlers';
 import { checkRedisAtStartup } from './redis-check';
@@ -28,6 +34,15 @@ export interface WorkerDeps {
   httpGet?: StepContext['httpGet'];
   /** Jobs run at once by this worker. Default: config.workerConcurrency. */
   concurrency?: number;
+  /** Shorter locks for tests that kill workers; every value in ms. Defaults: constants.ts. */
+  timings?: Partial<WorkerTimings>;
+}
+
+export interface WorkerTimings {
+  jobLockMs: number;
+  stalledCheckMs: number;
+  switchLockTtlMs: number;
+  switchLockRenewMs: number;
 }
 
 export interface RunningWorker {
@@ -48,6 +63,13 @@ const SWITCH_RUNS_JOB_NAMES = [JOB_NAMES.runSteps] as const;
  */
 export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): Promise<RunningWorker> {
   const log = deps.logger.child({ component: 'Worker' });
+  const timings: WorkerTimings = {
+    jobLockMs: JOB_LOCK_MS,
+    stalledCheckMs: STALLED_CHECK_INTERVAL_MS,
+    switchLockTtlMs: SWITCH_LOCK_TTL_MS,
+    switchLockRenewMs: SWITCH_LOCK_RENEW_MS,
+    ...deps.timings,
+  };
   await checkRedisAtStartup(config.redisUrl);
   const stepHandlers = buildStepHandlerMap(deps.stepHandlers ?? defaultStepHandlers());
 
@@ -75,7 +97,7 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
   });
   const processor = new RunStepsProcessor({
     runner,
-    switchLocks: new SwitchLocks(redis, config.prefix),
+    switchLocks: new SwitchLocks(redis, config.prefix, timings.switchLockTtlMs, timings.switchLockRenewMs),
     switches,
     coordinator: services.coordinator,
     logger: deps.logger,
@@ -94,6 +116,8 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
       prefix: config.prefix,
       concurrency: deps.concurrency ?? config.workerConcurrency,
       settings: { backoffStrategy },
+      lockDuration: timings.jobLockMs,
+      stalledInterval: timings.stalledCheckMs,
     },
   );
 

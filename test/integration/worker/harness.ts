@@ -5,7 +5,7 @@ import { CredentialStore, SwitchRepository } from '@switchyard/inventory';
 import { createRootLogger, type Logger } from '@switchyard/logging';
 import { createRolloutServices, type RolloutServices } from '@switchyard/rollouts';
 import type { StepContext, StepHandler, StepOutcome } from '@switchyard/steps';
-import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker';
+import { startWorker, type RunningWorker, type WorkerTimings } from '../../../apps/worker/src/worker';
 import { createTestRedis, type TestRedis } from '../../support/redis';
 import { FakeSessionPool } from './fake-session-pool';
 
@@ -20,6 +20,9 @@ export const SUCCEED: FakeBehaviour = (step, _name, context) => ({
   commands: [`fake ${step}`],
   transcript: [],
 });
+
+/** Locks short enough that a test can wait out a killed worker. */
+export const SHORT_TIMINGS: WorkerTimings = { jobLockMs: 2_000, stalledCheckMs: 1_000, switchLockTtlMs: 2_000, switchLockRenewMs: 500 };
 
 /** Step handlers that do what `behaviour` says and never touch a switch. */
 export function fakeStepHandlers(behaviour: FakeBehaviour): StepHandler[] {
@@ -39,7 +42,7 @@ export interface Harness {
   pool: FakeSessionPool;
   queue: Queue;
   worker: RunningWorker | null;
-  startWorker(concurrency?: number): Promise<RunningWorker>;
+  startWorker(concurrency?: number, timings?: Partial<WorkerTimings>): Promise<RunningWorker>;
   registerSwitches(names: string[], tags?: string[]): Promise<Switch[]>;
   close(): Promise<void>;
 }
@@ -65,8 +68,8 @@ export async function createHarness(behaviour: FakeBehaviour, options: { label?:
     pool,
     queue,
     worker: null,
-    async startWorker(concurrency = 10) {
-      harness.worker = await startWorker(config, { logger, credentials, stepHandlers: fakeStepHandlers(behaviour), sessionPool: pool, concurrency });
+    async startWorker(concurrency = 10, timings) {
+      harness.worker = await startWorker(config, { logger, credentials, stepHandlers: fakeStepHandlers(behaviour), sessionPool: pool, concurrency, timings });
       return harness.worker;
     },
     async registerSwitches(names, tags = []) {
