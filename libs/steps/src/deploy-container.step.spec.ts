@@ -55,6 +55,18 @@ describe('DeployContainerStep', () => {
     assert.equal(outcome.facts.containerId, null);
   });
 
+  it('plans a run in a dry run while the daemon is still stopped, and nothing when all is in place', async () => {
+    const stopped = new ScriptedSwitch(freshSwitchState({ features: { 'bash-shell': true, dhcp: true } }));
+    const inPlace = dockerReady({ features: { 'bash-shell': true, dhcp: true }, containers: [container({})] });
+
+    const planned = await step.run(testContext(stopped, { dryRun: true }));
+    const nothing = await step.run(testContext(inPlace, { dryRun: true }));
+
+    assert.deepEqual(planned.commands, [RUN_WEB]);
+    assert.ok(stopped.sent.includes('docker ps -a'));
+    assert.deepEqual([nothing.changed, nothing.commands, nothing.facts.containerId], [false, [], 'aaaaaaaaaaaa']);
+  });
+
   it('starts our stopped container instead of creating a second one', async () => {
     const device = dockerReady({ containers: [container({ running: false })] });
 

@@ -1,4 +1,4 @@
-import { SwitchyardError, type PortMapping } from '@switchyard/contracts';
+import { SwitchyardError, isSwitchyardError, type PortMapping } from '@switchyard/contracts';
 import { classifyDockerFailure, parseDockerPs, type DockerContainer } from '@switchyard/nxos-parsers';
 import type { StepContext, StepHandler, StepOutcome } from './step';
 import { StepRun, type StepTimings } from './step-run';
@@ -33,9 +33,7 @@ export class DeployContainerStep implements StepHandler {
   async run(context: StepContext): Promise<StepOutcome> {
     const run = new StepRun(context, this.timings);
     const { containerName, image, ports } = context.params;
-    await context.session.ensureMode('root-bash');
-
-    const all = await this.listContainers(run, 'docker ps -a');
+    const all = await this.observeContainers(run);
     const existing = all.find((c) => c.name === containerName) ?? null;
     this.checkPortsFree(all, containerName, ports);
 
@@ -71,6 +69,20 @@ export class DeployContainerStep implements StepHandler {
       image,
       ports: ports.map((p) => `${p.host}->${p.container}`).join(','),
     });
+  }
+
+  /**
+   * Every container, running or not. A dry run planned before the Bash shell or the daemon
+   * exists (the earlier steps only planned them) sees none and plans a fresh run.
+   */
+  private async observeContainers(run: StepRun): Promise<DockerContainer[]> {
+    if (!(await run.enterRootBash())) return [];
+    try {
+      return await this.listContainers(run, 'docker ps -a');
+    } catch (err) {
+      if (run.dryRun && isSwitchyardError(err) && err.code === 'DOCKER_NOT_RUNNING') return [];
+      throw err;
+    }
   }
 
   private async listContainers(run: StepRun, command: 'docker ps' | 'docker ps -a'): Promise<DockerContainer[]> {

@@ -47,6 +47,16 @@ describe('StartDockerStep', () => {
     assert.deepEqual(outcome.facts, { daemon: 'stopped', pid: null, persistent: false, storageCarved: false });
   });
 
+  it('plans the start in a dry run before the Bash shell is enabled, without trying to enter it', async () => {
+    const device = new ScriptedSwitch(freshSwitchState());
+
+    const outcome = await step.run(testContext(device, { dryRun: true }));
+
+    assert.deepEqual(outcome.commands, ['service docker start', 'chkconfig --add docker']);
+    assert.equal(device.sent.includes('run bash sudo su -'), false);
+    assert.equal(device.mode, 'exec');
+  });
+
   it('restarts a daemon stopped by a reload without carving again, and leaves persistence alone when not asked', async () => {
     const device = new ScriptedSwitch(freshSwitchState({ ...READY, docker: { running: false, pid: 4242, carved: true, persistent: false } }));
 

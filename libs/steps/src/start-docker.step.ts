@@ -38,8 +38,9 @@ export class StartDockerStep implements StepHandler {
       throw new SwitchyardError('UNSUPPORTED_VERSION', `NX-OS ${release} cannot run Docker; upgrade to ${MIN_DOCKER_RELEASE} or later`);
     }
 
-    await context.session.ensureMode('root-bash');
-    let status = parseDockerServiceStatus(await run.observe('service docker status'));
+    // Without the Bash shell yet (a dry run before configure-mgmt), docker cannot be running.
+    const bash = await run.enterRootBash();
+    let status = bash ? parseDockerServiceStatus(await run.observe('service docker status')) : { running: false, pid: null };
     let storageCarved = false;
 
     if (!status.running) {
@@ -61,7 +62,7 @@ export class StartDockerStep implements StepHandler {
       }
     }
 
-    const persistent = context.params.persistDocker ? await this.ensurePersistent(run) : null;
+    const persistent = context.params.persistDocker ? await this.ensurePersistent(run, bash) : null;
 
     return run.outcome({ daemon: status.running ? 'running' : 'stopped', pid: status.pid, persistent, storageCarved });
   }
@@ -84,8 +85,8 @@ export class StartDockerStep implements StepHandler {
   }
 
   /** `chkconfig --add docker` when docker is not on at boot. Returns the resulting state. */
-  private async ensurePersistent(run: StepRun): Promise<boolean> {
-    if (parseChkconfigList(await run.observe('chkconfig --list docker')).enabled) return true;
+  private async ensurePersistent(run: StepRun, canRead: boolean): Promise<boolean> {
+    if (canRead && parseChkconfigList(await run.observe('chkconfig --list docker')).enabled) return true;
 
     if ((await run.change('chkconfig --add docker')) === null) return false;
     const after = parseChkconfigList(await run.observe('chkconfig --list docker'));

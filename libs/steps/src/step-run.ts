@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchyardError, type StepFacts } from '@switchyard/contracts';
 import type { CommandOptions } from '@switchyard/nxos-cli';
+import { isFeatureEnabled, parseFeatures } from '@switchyard/nxos-parsers';
 import type { StepContext, StepOutcome } from './step';
 
 /** How often a step re-reads the switch while waiting for it, in ms (DHCP lease, dockerd). */
@@ -76,6 +77,20 @@ export class StepRun {
   async endConfig(): Promise<void> {
     this.changes.push('end');
     if (!this.dryRun) await this.context.session.ensureMode('exec');
+  }
+
+  /**
+   * Moves to the root Bash shell. `run bash` needs `feature bash-shell`, which a dry run
+   * may only have planned (configure-mgmt): then it returns false and the step plans
+   * without reading the Linux side. Outside a dry run it always enters (or throws).
+   */
+  async enterRootBash(): Promise<boolean> {
+    if (this.dryRun) {
+      await this.context.session.ensureMode('exec');
+      if (!isFeatureEnabled(parseFeatures(await this.observe('show feature')), 'bash-shell')) return false;
+    }
+    await this.context.session.ensureMode('root-bash');
+    return true;
   }
 
   get changed(): boolean {

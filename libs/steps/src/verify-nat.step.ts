@@ -30,9 +30,9 @@ export class VerifyNatStep implements StepHandler {
     const brief = parseIpInterfaceBrief(await run.observe('show ip interface brief vrf management'));
     const mgmtAddress = findInterface(brief, 'management', 'mgmt0')?.address ?? null;
 
-    await context.session.ensureMode('root-bash');
-    const listing = parseIptablesList(await run.observe('ip netns exec management iptables -L -t nat -n'));
-    const rules = ports.map((port) => findRule(findDnatRules(listing), port));
+    const bash = await run.enterRootBash();
+    const dnat = bash ? findDnatRules(parseIptablesList(await run.observe('ip netns exec management iptables -L -t nat -n'))) : [];
+    const rules = ports.map((port) => findRule(dnat, port));
     const natRule = rules.every((rule) => rule !== null) ? rules.map((rule) => rule.rule.options).join('; ') : null;
     const url = mgmtAddress !== null && isIP(mgmtAddress) === 4 ? `http://${mgmtAddress}:${ports[0].host}/` : null;
 

@@ -41,6 +41,8 @@ describe('steps against the simulator over SSH', () => {
         simSwitch(13, 'N9K-NAME-TAKEN', { ...dockerReady, preexistingContainers: [{ name: 'web', image: 'redis', running: true }] }),
         simSwitch(14, 'N9K-PORT-TAKEN', { ...dockerReady, preexistingContainers: [{ name: 'other', image: 'nginx', ports: ['30080:80'], running: true }] }),
         simSwitch(15, 'N9K-BIG-IMAGE', { ...dockerReady, images: { 'big/app': 900 } }),
+        simSwitch(16, 'N9K-RELOAD'),
+        simSwitch(17, 'N9K-DRY'),
       ],
     });
     pool = createSessionPool({ allowedNetworks: LOOPBACK });
@@ -108,6 +110,45 @@ describe('steps against the simulator over SSH', () => {
       const again = await runStep('N9K-FRESH', step, { params });
       assert.deepEqual([step, again.changed, again.commands], [step, false, []]);
     }
+  });
+
+  it('changes nothing on the switch in a dry run of all four steps', async () => {
+    const planned: string[] = [];
+    for (const step of ['configure-mgmt', 'start-docker', 'deploy-container', 'verify-nat'] as const) {
+      const outcome = await runStep('N9K-DRY', step, { dryRun: true, params: { pageContent: PAGE } });
+      planned.push(...outcome.commands);
+      assert.equal(outcome.transcript.some((e) => outcome.commands.includes(e.command)), false);
+    }
+
+    const state = fleet.byName('N9K-DRY').state;
+    assert.deepEqual([state.features.has('dhcp'), state.mgmt0.mode, state.docker.running, state.docker.persistent], [false, 'static', false, false]);
+    assert.ok(planned.includes('feature bash-shell'));
+    assert.ok(planned.includes('service docker start'));
+    assert.ok(planned.includes('chkconfig --add docker'));
+    assert.ok(planned.includes('ip netns exec management docker run -d -p 30080:80 --name web nginx'));
+    assert.ok(planned.includes('docker cp /tmp/switchyard-index.html web:/usr/share/nginx/html/index.html'));
+  });
+
+  it('after a reload restarts the daemon and the exited container, carving nothing and creating no second container', async () => {
+    const params = { pageContent: PAGE, persistDocker: false };
+    for (const step of ['configure-mgmt', 'start-docker', 'deploy-container', 'verify-nat'] as const) await runStep('N9K-RELOAD', step, { params });
+    const sim = fleet.byName('N9K-RELOAD');
+    const containerId = [...sim.state.containers.values()].map((c) => c.id);
+
+    await sim.reload();
+    const docker = await runStep('N9K-RELOAD', 'start-docker', { params });
+    const deploy = await runStep('N9K-RELOAD', 'deploy-container', { params });
+    const verify = await runStep('N9K-RELOAD', 'verify-nat', { params });
+
+    assert.deepEqual([docker.commands, docker.facts.storageCarved], [['service docker start'], false]);
+    assert.deepEqual(deploy.commands, ['docker start web']);
+    assert.deepEqual([...sim.state.containers.values()].map((c) => c.id), containerId);
+    assert.equal(verify.facts.httpBody, PAGE);
+  });
+
+  it('reports a daemon that is not running as DOCKER_NOT_RUNNING and an unknown image as IMAGE_PULL_FAILED', async () => {
+    await assert.rejects(runStep('N9K-SMALL-FLASH', 'deploy-container'), hasCode('DOCKER_NOT_RUNNING'));
+    await assert.rejects(runStep('N9K-BIG-IMAGE', 'deploy-container', { params: { image: 'nosuch/thing', containerName: 'thing' } }), hasCode('IMAGE_PULL_FAILED'));
   });
 
   it('refuses a switch with too little bootflash with INSUFFICIENT_BOOTFLASH', async () => {
