@@ -6,7 +6,7 @@ import { JOB_NAMES, QUEUE_NAMES, type RunStepsJobData } from '@switchyard/contra
 import { EventLog } from '@switchyard/events';
 import { SwitchRepository, type CredentialStore } from '@switchyard/inventory';
 import type { Logger } from '@switchyard/logging';
-import { createRolloutServices, ROLLOUT_SWEEP_INTERVAL_MS } from '@switchyard/rollouts';
+import { createRolloutServices, ROLLOUT_SWEEP_INTERVAL_MS, watchRedisConnection } from '@switchyard/rollouts';
 import type { SessionPool } from '@switchyard/ssh-pool';
 import type { StepContext, StepHandler } from '@switchyard/steps';
 import {
@@ -76,6 +76,7 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
   // BullMQ requires maxRetriesPerRequest: null on worker connections, so commands wait out
   // a Redis restart instead of failing (BUGS.md B2).
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  watchRedisConnection(redis, log, 'worker commands');
   const switches = new SwitchRepository(redis, config.prefix);
   const ownsPool = !deps.sessionPool;
   let sessions: SessionPool;
@@ -86,6 +87,7 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
     throw err;
   }
   const workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  watchRedisConnection(workerConnection, log, 'switch-runs consumer');
   const services = await createRolloutServices({ config, logger: deps.logger });
 
   const runner = new StepRunner({
@@ -130,7 +132,11 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
   };
   worker.on('completed', (job) => advanceAfter(job));
   worker.on('failed', (job) => advanceAfter(job));
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('error', (err: NodeJS.ErrnoException) => {
+    // Socket errors (ECONNREFUSED, ...) are logged once per outage by watchRedisConnection.
+    if (typeof err.code === 'string' && err.code.startsWith('E')) log.debug({ err }, 'worker connection error');
+    else log.error({ err }, 'worker error');
+  });
 
   let sweeping: Promise<unknown> | null = null;
   const sweeper = setInterval(() => {

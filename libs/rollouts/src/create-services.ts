@@ -3,6 +3,7 @@ import type { SwitchyardConfig } from '@switchyard/config';
 import { EventLog } from '@switchyard/events';
 import { SwitchRepository } from '@switchyard/inventory';
 import type { Logger } from '@switchyard/logging';
+import { watchRedisConnection } from './connection-watch';
 import { RolloutCoordinator } from './coordinator';
 import { JobService } from './job-service';
 import { openSwitchRunsQueue } from './queue';
@@ -26,11 +27,15 @@ export async function createRolloutServices(options: {
   logger: Logger;
 }): Promise<RolloutServices> {
   const { config, logger } = options;
+  const log = logger.child({ component: 'RolloutServices' });
   const redis = new Redis(config.redisUrl, { lazyConnect: true });
+  watchRedisConnection(redis, log, 'rollouts');
   await redis.connect();
   const queueConnection = redis.duplicate();
+  watchRedisConnection(queueConnection, log, 'switch-runs producer');
 
   const queue = openSwitchRunsQueue(queueConnection, config.prefix);
+  queue.on('error', (err: Error) => log.debug({ err }, 'switch-runs queue error'));
   const store = new RolloutStore(redis, config.prefix);
   const events = new EventLog(redis, config.prefix);
   const switches = new SwitchRepository(redis, config.prefix);

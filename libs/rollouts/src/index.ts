@@ -1,3 +1,4 @@
+export * from './connection-watch';
 export * from './constants';
 export * from './coordinator';
 export * from './create-services';
