@@ -8,23 +8,33 @@ const ROOT = join(__dirname, '../../..');
 const FIXTURES = join(ROOT, 'libs/nxos-parsers/fixtures');
 
 function runParse(command: string, input: string) {
-  return spawnSync(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/parse/src/main.ts'), command], {
-    cwd: ROOT,
-    input,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  return spawnSync(
+    process.execPath,
+    ['-r', '@swc-node/register', join(ROOT, 'apps/parse/src/main.ts'), command],
+    {
+      cwd: ROOT,
+      input,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
 }
 
 describe('parse command', () => {
   it('prints the parsed fixture as indented JSON, skipping its source line', () => {
-    const fixture = readFileSync(join(FIXTURES, '03_ntc_show_ip_int_brief_vrf_all_3vrfs.txt'), 'utf8');
+    const fixture = readFileSync(
+      join(FIXTURES, '03_ntc_show_ip_int_brief_vrf_all_3vrfs.txt'),
+      'utf8',
+    );
 
     const result = runParse('sh ip int br vrf all', fixture);
 
     assert.equal(result.status, 0, result.stderr);
     const parsed = JSON.parse(result.stdout);
-    assert.deepEqual(parsed.vrfs.map((vrf: { name: string }) => vrf.name), ['default', 'management', 'ntc']);
+    assert.deepEqual(
+      parsed.vrfs.map((vrf: { name: string }) => vrf.name),
+      ['default', 'management', 'ntc'],
+    );
     assert.match(result.stdout, /^\{\n {2}"vrfs": \[\n {4}\{/);
   });
 

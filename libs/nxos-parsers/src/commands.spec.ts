@@ -4,9 +4,14 @@ import { findCommandParser } from './commands';
 
 describe('findCommandParser', () => {
   it('accepts NX-OS abbreviations and a vrf suffix', () => {
-    const names = ['sh ip int br', 'show ip interface brief vrf management', 'sh ip ro vrf all', 'sh ver', 'sh fea', 'sh run int mgmt0'].map(
-      (line) => findCommandParser(line)?.name,
-    );
+    const names = [
+      'sh ip int br',
+      'show ip interface brief vrf management',
+      'sh ip ro vrf all',
+      'sh ver',
+      'sh fea',
+      'sh run int mgmt0',
+    ].map((line) => findCommandParser(line)?.name);
 
     assert.deepEqual(names, [
       'show ip interface brief',
@@ -19,9 +24,15 @@ describe('findCommandParser', () => {
   });
 
   it('accepts the Linux commands with their flags and namespace prefix', () => {
-    assert.equal(findCommandParser('ip netns exec management iptables -L -t nat -n')?.name, 'iptables -L -t nat');
+    assert.equal(
+      findCommandParser('ip netns exec management iptables -L -t nat -n')?.name,
+      'iptables -L -t nat',
+    );
     assert.equal(findCommandParser('docker ps -a')?.name, 'docker ps');
-    assert.equal(findCommandParser('run bash sudo service docker status')?.name, 'service docker status');
+    assert.equal(
+      findCommandParser('run bash sudo service docker status')?.name,
+      'service docker status',
+    );
   });
 
   it('knows nothing of other commands or ambiguous abbreviations', () => {

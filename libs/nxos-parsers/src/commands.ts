@@ -19,23 +19,38 @@ export interface CommandParser {
  * NX-OS accepts any unambiguous prefix of each keyword (`sh ip int br`), and an optional
  * trailing `vrf NAME` on the commands that take one.
  */
-function nxosCommand(name: string, options: { vrf?: boolean; argument?: string } = {}): (words: string[]) => boolean {
+function nxosCommand(
+  name: string,
+  options: { vrf?: boolean; argument?: string } = {},
+): (words: string[]) => boolean {
   const keywords = name.split(' ');
   return (words) => {
     let rest = words;
-    if (options.vrf && rest.length === keywords.length + 2 && 'vrf'.startsWith(rest[keywords.length]) && rest[keywords.length].length >= 2) {
+    if (
+      options.vrf &&
+      rest.length === keywords.length + 2 &&
+      'vrf'.startsWith(rest[keywords.length]) &&
+      rest[keywords.length].length >= 2
+    ) {
       rest = rest.slice(0, keywords.length);
     }
     if (options.argument !== undefined) {
-      if (rest.length !== keywords.length + 1 || rest[keywords.length] !== options.argument) return false;
+      if (rest.length !== keywords.length + 1 || rest[keywords.length] !== options.argument)
+        return false;
       rest = rest.slice(0, keywords.length);
     }
-    return rest.length === keywords.length && rest.every((word, i) => word.length > 0 && keywords[i].startsWith(word));
+    return (
+      rest.length === keywords.length &&
+      rest.every((word, i) => word.length > 0 && keywords[i].startsWith(word))
+    );
   };
 }
 
 /** A Linux command: these words exactly, plus any of the allowed extra flags. */
-function linuxCommand(required: string[], optionalFlags: string[] = []): (words: string[]) => boolean {
+function linuxCommand(
+  required: string[],
+  optionalFlags: string[] = [],
+): (words: string[]) => boolean {
   return (words) =>
     required.every((word) => words.includes(word)) &&
     words.every((word) => required.includes(word) || optionalFlags.includes(word)) &&
@@ -43,8 +58,16 @@ function linuxCommand(required: string[], optionalFlags: string[] = []): (words:
 }
 
 export const COMMAND_PARSERS: readonly CommandParser[] = [
-  { name: 'show ip interface brief', parse: parseIpInterfaceBrief, matches: nxosCommand('show ip interface brief', { vrf: true }) },
-  { name: 'show ip route', parse: parseIpRoute, matches: nxosCommand('show ip route', { vrf: true }) },
+  {
+    name: 'show ip interface brief',
+    parse: parseIpInterfaceBrief,
+    matches: nxosCommand('show ip interface brief', { vrf: true }),
+  },
+  {
+    name: 'show ip route',
+    parse: parseIpRoute,
+    matches: nxosCommand('show ip route', { vrf: true }),
+  },
   { name: 'show feature', parse: parseFeatures, matches: nxosCommand('show feature') },
   { name: 'show version', parse: parseShowVersion, matches: nxosCommand('show version') },
   {
@@ -52,11 +75,31 @@ export const COMMAND_PARSERS: readonly CommandParser[] = [
     parse: parseInterfaceConfig,
     matches: nxosCommand('show running-config interface', { argument: 'mgmt0' }),
   },
-  { name: 'iptables -L -t nat', parse: parseIptablesList, matches: linuxCommand(['iptables', '-l', '-t', 'nat'], ['-n', '-v']) },
-  { name: 'docker ps', parse: parseDockerPs, matches: linuxCommand(['docker', 'ps'], ['-a', '--no-trunc']) },
-  { name: 'service docker status', parse: parseDockerServiceStatus, matches: linuxCommand(['service', 'docker', 'status']) },
-  { name: 'chkconfig --list docker', parse: parseChkconfigList, matches: linuxCommand(['chkconfig', '--list', 'docker']) },
-  { name: 'ip netns show', parse: parseNetnsList, matches: (words) => words.join(' ') === 'ip netns show' || words.join(' ') === 'ip netns list' },
+  {
+    name: 'iptables -L -t nat',
+    parse: parseIptablesList,
+    matches: linuxCommand(['iptables', '-l', '-t', 'nat'], ['-n', '-v']),
+  },
+  {
+    name: 'docker ps',
+    parse: parseDockerPs,
+    matches: linuxCommand(['docker', 'ps'], ['-a', '--no-trunc']),
+  },
+  {
+    name: 'service docker status',
+    parse: parseDockerServiceStatus,
+    matches: linuxCommand(['service', 'docker', 'status']),
+  },
+  {
+    name: 'chkconfig --list docker',
+    parse: parseChkconfigList,
+    matches: linuxCommand(['chkconfig', '--list', 'docker']),
+  },
+  {
+    name: 'ip netns show',
+    parse: parseNetnsList,
+    matches: (words) => words.join(' ') === 'ip netns show' || words.join(' ') === 'ip netns list',
+  },
 ];
 
 // Wrappers that run a command elsewhere without changing its output.
@@ -68,7 +111,7 @@ const PREFIXES = [/^run bash (?:sudo )?/, /^ip netns exec \S+ /, /^sudo /];
  */
 export function findCommandParser(commandLine: string): CommandParser | null {
   let line = commandLine.trim().replace(/\s+/g, ' ');
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const prefix of PREFIXES) {
       const stripped = line.replace(prefix, '');

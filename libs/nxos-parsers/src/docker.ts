@@ -27,7 +27,15 @@ export interface PublishedPort {
   protocol: string;
 }
 
-const COLUMNS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'] as const;
+const COLUMNS = [
+  'CONTAINER ID',
+  'IMAGE',
+  'COMMAND',
+  'CREATED',
+  'STATUS',
+  'PORTS',
+  'NAMES',
+] as const;
 
 /**
  * Parses `docker ps` / `docker ps -a` / `docker container ls`. Docker aligns every cell
@@ -38,7 +46,8 @@ export function parseDockerPs(text: string): DockerPs {
   const command = 'docker ps';
   const lines = outputLines(text);
   const header = lines.shift();
-  if (header === undefined) throw unexpectedOutput(command, 'the header "CONTAINER ID IMAGE COMMAND ..."');
+  if (header === undefined)
+    throw unexpectedOutput(command, 'the header "CONTAINER ID IMAGE COMMAND ..."');
 
   const starts = COLUMNS.map((column) => header.indexOf(column));
   if (starts.some((start, i) => start < 0 || (i > 0 && start <= starts[i - 1]))) {
@@ -48,9 +57,11 @@ export function parseDockerPs(text: string): DockerPs {
   const containers = lines
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const cell = (i: number) => line.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : undefined).trim();
+      const cell = (i: number) =>
+        line.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : undefined).trim();
       const id = cell(0);
-      if (!/^[0-9a-f]{12,64}$/.test(id)) throw unexpectedOutput(command, 'a container row starting with a hex id', line);
+      if (!/^[0-9a-f]{12,64}$/.test(id))
+        throw unexpectedOutput(command, 'a container row starting with a hex id', line);
       const status = cell(4);
       const portsText = cell(5);
       return {
@@ -69,7 +80,8 @@ export function parseDockerPs(text: string): DockerPs {
   return { containers };
 }
 
-const PORT_ENTRY = /^(?:(?<hostIp>[0-9.]+|\[?[0-9a-fA-F:]*\]?):(?<hostPort>\d+(?:-\d+)?)->)?(?<containerPort>\d+(?:-\d+)?)\/(?<protocol>tcp|udp|sctp)$/;
+const PORT_ENTRY =
+  /^(?:(?<hostIp>[0-9.]+|\[?[0-9a-fA-F:]*\]?):(?<hostPort>\d+(?:-\d+)?)->)?(?<containerPort>\d+(?:-\d+)?)\/(?<protocol>tcp|udp|sctp)$/;
 
 /** Parses a PORTS cell: `0.0.0.0:30080->80/tcp, :::30080->80/tcp, 443/tcp`; ranges are expanded. */
 export function parsePorts(text: string): PublishedPort[] {
@@ -83,7 +95,7 @@ export function parsePorts(text: string): PublishedPort[] {
     const hostRange = entry.hostPort ? range(entry.hostPort) : null;
     return containerRange.map((containerPort, i) => ({
       hostIp: entry.hostIp !== undefined ? entry.hostIp.replace(/^\[|\]$/g, '') : null,
-      hostPort: hostRange ? hostRange[i] ?? null : null,
+      hostPort: hostRange ? (hostRange[i] ?? null) : null,
       containerPort,
       protocol: entry.protocol,
     }));
@@ -111,7 +123,11 @@ export function parseDockerServiceStatus(text: string): DockerServiceStatus {
     if (running?.groups) return { running: true, pid: Number(running.groups.pid) };
     if (STOPPED.test(line.trim())) return { running: false, pid: null };
   }
-  throw unexpectedOutput('service docker status', '"dockerd (pid N) is running..." or "dockerd is stopped"', lines[0]);
+  throw unexpectedOutput(
+    'service docker status',
+    '"dockerd (pid N) is running..." or "dockerd is stopped"',
+    lines[0],
+  );
 }
 
 export interface DockerStartReport {
@@ -127,7 +143,8 @@ export interface DockerStartReport {
 const FREE_BOOTFLASH = /Free bootflash: (?<free>\d+) MB, total bootflash: (?<total>\d+) MB/;
 const CARVING = /Carving docker bootflash storage: (?<size>\d+) MB/;
 // What the start script and dd print when bootflash cannot hold the storage file.
-const LOW_SPACE = /not enough (?:free )?(?:bootflash|space)|insufficient (?:bootflash|space)|no space left on device/i;
+const LOW_SPACE =
+  /not enough (?:free )?(?:bootflash|space)|insufficient (?:bootflash|space)|no space left on device/i;
 
 /**
  * Reads what `service docker start` printed. The first start is noisy (dd records,
@@ -146,7 +163,8 @@ export function parseDockerStart(text: string): DockerStartReport {
   };
 }
 
-export type DockerRunFailure = 'PORT_IN_USE' | 'NO_SPACE_ON_DEVICE' | 'IMAGE_PULL_FAILED' | 'DOCKER_NOT_RUNNING' | 'NAME_IN_USE';
+export type DockerRunFailure =
+  'PORT_IN_USE' | 'NO_SPACE_ON_DEVICE' | 'IMAGE_PULL_FAILED' | 'DOCKER_NOT_RUNNING' | 'NAME_IN_USE';
 
 const DOCKER_RUN_FAILURES: ReadonlyArray<[DockerRunFailure, RegExp]> = [
   ['PORT_IN_USE', /port is already allocated|address already in use/i],

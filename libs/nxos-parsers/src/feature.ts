@@ -18,7 +18,8 @@ export interface FeatureState {
 
 const HEADER = /^Feature Name\s+Instance\s+State$/;
 const RULER = /^-+\s+-+\s+-+$/;
-const ROW = /^(?<name>\S+)\s+(?<instance>\d+)\s+(?<state>enabled|disabled)\s*(?<notRunning>\(not-running\))?$/;
+const ROW =
+  /^(?<name>\S+)\s+(?<instance>\d+)\s+(?<state>enabled|disabled)\s*(?<notRunning>\(not-running\))?$/;
 
 /** Parses `show feature`, flush-left or indented, with either spelling of `enabled (not-running)`. */
 export function parseFeatures(text: string): FeatureList {
@@ -48,7 +49,12 @@ export function parseFeatures(text: string): FeatureList {
     });
   }
 
-  if (!sawHeader) throw unexpectedOutput(COMMAND, 'the "Feature Name Instance State" table', outputLines(text)[0]);
+  if (!sawHeader)
+    throw unexpectedOutput(
+      COMMAND,
+      'the "Feature Name Instance State" table',
+      outputLines(text)[0],
+    );
   return { features };
 }
 

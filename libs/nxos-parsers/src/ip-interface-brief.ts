@@ -39,7 +39,11 @@ export function parseIpInterfaceBrief(text: string): IpInterfaceBrief {
 
     const header = VRF_HEADER.exec(line.trim());
     if (header?.groups) {
-      current = { name: header.groups.name, id: header.groups.id ? Number(header.groups.id) : null, interfaces: [] };
+      current = {
+        name: header.groups.name,
+        id: header.groups.id ? Number(header.groups.id) : null,
+        interfaces: [],
+      };
       vrfs.push(current);
       continue;
     }
@@ -48,7 +52,11 @@ export function parseIpInterfaceBrief(text: string): IpInterfaceBrief {
 
     const row = INTERFACE_ROW.exec(line);
     if (!row?.groups || !current) {
-      throw unexpectedOutput(COMMAND, 'a VRF header or an interface row "NAME ADDRESS protocol-X/link-Y/admin-Z"', line);
+      throw unexpectedOutput(
+        COMMAND,
+        'a VRF header or an interface row "NAME ADDRESS protocol-X/link-Y/admin-Z"',
+        line,
+      );
     }
     const { name, address, protocol, link, admin } = row.groups;
     current.interfaces.push({ name, address, protocol, link, admin });
@@ -58,7 +66,11 @@ export function parseIpInterfaceBrief(text: string): IpInterfaceBrief {
 }
 
 /** The interface's row in the given VRF, or null. Interface names compare case-insensitively. */
-export function findInterface(parsed: IpInterfaceBrief, vrf: string, name: string): IpInterfaceStatus | null {
+export function findInterface(
+  parsed: IpInterfaceBrief,
+  vrf: string,
+  name: string,
+): IpInterfaceStatus | null {
   const block = parsed.vrfs.find((v) => v.name === vrf);
   return block?.interfaces.find((i) => i.name.toLowerCase() === name.toLowerCase()) ?? null;
 }

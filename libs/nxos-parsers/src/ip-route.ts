@@ -42,7 +42,8 @@ const VRF_HEADER = /^IP Route Table for VRF "(?<name>[^"]+)"$/;
 const LEGEND = /^'.*' (?:denotes|in via output denotes) /;
 const ROUTE_NOT_FOUND = /^Route not found$/;
 // The flags after the counts vary: `, attached`, `, pending`, ` time` (no comma) and more.
-const ROUTE_LINE = /^(?<prefix>[0-9a-fA-F.:]+\/\d{1,3}), ubest\/mbest: (?<ubest>\d+)\/(?<mbest>\d+)(?:[, ].*)?$/;
+const ROUTE_LINE =
+  /^(?<prefix>[0-9a-fA-F.:]+\/\d{1,3}), ubest\/mbest: (?<ubest>\d+)\/(?<mbest>\d+)(?:[, ].*)?$/;
 const NEXT_HOP_LINE = /^\s+(?<stars>\*{0,2})via (?<fields>.+)$/;
 const PREFERENCE_METRIC = /^\[(?<preference>\d+)\/(?<metric>\d+)\]$/;
 
@@ -82,7 +83,11 @@ export function parseIpRoute(text: string): IpRouteTable {
       continue;
     }
 
-    throw unexpectedOutput(COMMAND, 'a VRF header, a route line "PREFIX, ubest/mbest: U/M" or a "*via ..." line', line);
+    throw unexpectedOutput(
+      COMMAND,
+      'a VRF header, a route line "PREFIX, ubest/mbest: U/M" or a "*via ..." line',
+      line,
+    );
   }
 
   return { vrfs };
@@ -115,7 +120,8 @@ function parseNextHop(stars: string, fields: string, line: string): NextHop {
   }
 
   const metricIndex = rest.findIndex((part) => PREFERENCE_METRIC.test(part));
-  if (metricIndex < 0) throw unexpectedOutput(COMMAND, 'a "[preference/metric]" field in the next hop', line);
+  if (metricIndex < 0)
+    throw unexpectedOutput(COMMAND, 'a "[preference/metric]" field in the next hop', line);
   if (metricIndex > 0) hop.interface = rest[0];
 
   const metric = PREFERENCE_METRIC.exec(rest[metricIndex])!.groups!;

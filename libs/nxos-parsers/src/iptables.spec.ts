@@ -27,15 +27,20 @@ DNAT       tcp  --  0.0.0.0/0            0.0.0.0/0            tcp dpt:30080 to:1
 
 describe('parseIptablesList', () => {
   it('reads the nat table of the reference transcript (names, not numbers)', () => {
-    const listing = parseIptablesList(transcriptOutput('ip netns exec management iptables -L -t nat'));
+    const listing = parseIptablesList(
+      transcriptOutput('ip netns exec management iptables -L -t nat'),
+    );
 
-    assert.deepEqual(listing.chains.map((c) => [c.name, c.policy, c.rules.length]), [
-      ['PREROUTING', 'ACCEPT', 1],
-      ['INPUT', 'ACCEPT', 0],
-      ['OUTPUT', 'ACCEPT', 1],
-      ['POSTROUTING', 'ACCEPT', 2],
-      ['DOCKER', null, 2],
-    ]);
+    assert.deepEqual(
+      listing.chains.map((c) => [c.name, c.policy, c.rules.length]),
+      [
+        ['PREROUTING', 'ACCEPT', 1],
+        ['INPUT', 'ACCEPT', 0],
+        ['OUTPUT', 'ACCEPT', 1],
+        ['POSTROUTING', 'ACCEPT', 2],
+        ['DOCKER', null, 2],
+      ],
+    );
     assert.deepEqual(listing.chains[2].rules[0], {
       target: 'DOCKER',
       protocol: 'all',
@@ -54,11 +59,17 @@ describe('parseIptablesList', () => {
   });
 
   it('reads the numeric form (-n) and finds the DNAT rule of each published port', () => {
-    const listing = parseIptablesList(`root@N9K# ip netns exec management iptables -L -t nat -n\r\n${NUMERIC_LISTING.replace(/\n/g, '\r\n')}\r\nroot@N9K#`);
+    const listing = parseIptablesList(
+      `root@N9K# ip netns exec management iptables -L -t nat -n\r\n${NUMERIC_LISTING.replace(/\n/g, '\r\n')}\r\nroot@N9K#`,
+    );
 
     assert.equal(listing.chains[0].rules[0].source, '0.0.0.0/0');
     assert.deepEqual(
-      findDnatRules(listing).map(({ hostPort, toAddress, toPort }) => ({ hostPort, toAddress, toPort })),
+      findDnatRules(listing).map(({ hostPort, toAddress, toPort }) => ({
+        hostPort,
+        toAddress,
+        toPort,
+      })),
       [{ hostPort: 30080, toAddress: '172.17.0.2', toPort: 80 }],
     );
     assert.deepEqual(listing.chains[1].rules, []);
@@ -66,8 +77,14 @@ describe('parseIptablesList', () => {
 
   it('refuses text that is not an iptables listing with UNEXPECTED_OUTPUT', () => {
     assert.throws(
-      () => parseIptablesList('iptables v1.4.21: can\'t initialize iptables table `nat\': Permission denied'),
-      (err: unknown) => isSwitchyardError(err) && err.code === 'UNEXPECTED_OUTPUT' && /Chain NAME/.test(err.message),
+      () =>
+        parseIptablesList(
+          "iptables v1.4.21: can't initialize iptables table `nat': Permission denied",
+        ),
+      (err: unknown) =>
+        isSwitchyardError(err) &&
+        err.code === 'UNEXPECTED_OUTPUT' &&
+        /Chain NAME/.test(err.message),
     );
   });
 });

@@ -25,7 +25,8 @@ export interface IptablesRule {
 
 const CHAIN_HEADER = /^Chain (?<name>\S+) \((?:policy (?<policy>[A-Z]+)[^)]*|\d+ references)\)$/;
 const COLUMN_HEADER = /^target\s+prot\s+opt\s+source\s+destination$/;
-const RULE = /^(?<target>\S*)\s+(?<protocol>\S+)\s+(?:--|-f|!f)\s+(?<source>\S+)\s+(?<destination>\S+)(?:\s+(?<options>.*))?$/;
+const RULE =
+  /^(?<target>\S*)\s+(?<protocol>\S+)\s+(?:--|-f|!f)\s+(?<source>\S+)\s+(?<destination>\S+)(?:\s+(?<options>.*))?$/;
 
 /** Parses `iptables -L -t nat` with or without `-n`. */
 export function parseIptablesList(text: string): IptablesListing {
@@ -44,13 +45,22 @@ export function parseIptablesList(text: string): IptablesListing {
 
     const rule = RULE.exec(line);
     if (!rule?.groups || !current) {
-      throw unexpectedOutput(COMMAND, 'a "Chain NAME (...)" header or a rule "TARGET PROT OPT SOURCE DESTINATION"', line);
+      throw unexpectedOutput(
+        COMMAND,
+        'a "Chain NAME (...)" header or a rule "TARGET PROT OPT SOURCE DESTINATION"',
+        line,
+      );
     }
     const { target, protocol, source, destination, options } = rule.groups;
     current.rules.push({ target, protocol, source, destination, options: options?.trim() ?? '' });
   }
 
-  if (chains.length === 0) throw unexpectedOutput(COMMAND, 'at least one "Chain NAME (...)" header', lineOrUndefined(text));
+  if (chains.length === 0)
+    throw unexpectedOutput(
+      COMMAND,
+      'at least one "Chain NAME (...)" header',
+      lineOrUndefined(text),
+    );
   return { chains };
 }
 
@@ -66,7 +76,8 @@ export interface DnatRule {
   rule: IptablesRule;
 }
 
-const DNAT_OPTIONS = /(?:^|\s)tcp dpt:(?<hostPort>\d+)\s+to:(?<toAddress>[0-9.]+):(?<toPort>\d+)(?:\s|$)/;
+const DNAT_OPTIONS =
+  /(?:^|\s)tcp dpt:(?<hostPort>\d+)\s+to:(?<toAddress>[0-9.]+):(?<toPort>\d+)(?:\s|$)/;
 
 /** Every DNAT rule of the chain (default `DOCKER`) that names a numeric port (needs `-n` for well-known ports). */
 export function findDnatRules(listing: IptablesListing, chain = 'DOCKER'): DnatRule[] {

@@ -9,7 +9,8 @@ export interface ChkconfigService {
 }
 
 const LISTING = /^(?<service>\S+)\s+(?<levels>(?:\d:(?:on|off)\s*){7})$/;
-const NOT_REFERENCED = /^service (?<service>\S+) supports chkconfig, but is not referenced in any runlevel/;
+const NOT_REFERENCED =
+  /^service (?<service>\S+) supports chkconfig, but is not referenced in any runlevel/;
 const UNKNOWN_SERVICE = /^error reading information on service (?<service>\S+)/;
 const MULTI_USER_RUNLEVELS = [2, 3, 4, 5];
 
@@ -35,7 +36,11 @@ export function parseChkconfigList(text: string): ChkconfigService {
     const absent = NOT_REFERENCED.exec(line) ?? UNKNOWN_SERVICE.exec(line);
     if (absent?.groups) return { service: absent.groups.service, runlevels: {}, enabled: false };
   }
-  throw unexpectedOutput('chkconfig --list', '"SERVICE 0:off 1:off 2:on ..." or "... not referenced in any runlevel"', lines[0]);
+  throw unexpectedOutput(
+    'chkconfig --list',
+    '"SERVICE 0:off 1:off 2:on ..." or "... not referenced in any runlevel"',
+    lines[0],
+  );
 }
 
 export interface NetworkNamespaces {
@@ -51,7 +56,10 @@ export function parseNetnsList(text: string): NetworkNamespaces {
     .map((line) => {
       const match = NAMESPACE.exec(line.trim());
       if (!match?.groups) throw unexpectedOutput('ip netns show', '"NAME (id: N)" lines', line);
-      return { name: match.groups.name, id: match.groups.id !== undefined ? Number(match.groups.id) : null };
+      return {
+        name: match.groups.name,
+        id: match.groups.id !== undefined ? Number(match.groups.id) : null,
+      };
     });
   return { namespaces };
 }

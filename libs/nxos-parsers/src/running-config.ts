@@ -16,7 +16,8 @@ export interface InterfaceConfig {
 
 const INTERFACE = /^interface (?<name>\S+)$/;
 const VRF_MEMBER = /^vrf member (?<vrf>\S+)$/;
-const IP_ADDRESS = /^ip address (?<address>\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2})(?<secondary> secondary)?$/;
+const IP_ADDRESS =
+  /^ip address (?<address>\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2})(?<secondary> secondary)?$/;
 // Lines around the block that `show running-config` always prints.
 const PREAMBLE = /^(?:!.*|version .*)$/;
 
@@ -31,7 +32,14 @@ export function parseInterfaceConfig(text: string): InterfaceConfig {
     const header = INTERFACE.exec(line);
     if (header?.groups) {
       if (config) throw unexpectedOutput(COMMAND, 'the configuration of one interface', line);
-      config = { name: header.groups.name, vrf: null, dhcp: false, address: null, secondaryAddresses: [], shutdown: false };
+      config = {
+        name: header.groups.name,
+        vrf: null,
+        dhcp: false,
+        address: null,
+        secondaryAddresses: [],
+        shutdown: false,
+      };
       continue;
     }
     if (!config) {

@@ -69,21 +69,39 @@ export function splitSession(text: string): SessionBlock[] {
   for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
     const prompt = matchPromptLine(line);
     if (prompt) {
-      if (current) blocks.push({ prompt: current.prompt, command: current.command, output: current.lines.join('\n') });
+      if (current)
+        blocks.push({
+          prompt: current.prompt,
+          command: current.command,
+          output: current.lines.join('\n'),
+        });
       current = { ...prompt, lines: [] };
       continue;
     }
     current?.lines.push(line);
   }
-  if (current) blocks.push({ prompt: current.prompt, command: current.command, output: current.lines.join('\n') });
+  if (current)
+    blocks.push({
+      prompt: current.prompt,
+      command: current.command,
+      output: current.lines.join('\n'),
+    });
 
   return blocks.filter((block) => block.command !== '');
 }
 
 /** The error every parser throws on text it cannot read, naming what it expected. */
-export function unexpectedOutput(command: string, expected: string, found?: string): SwitchyardError {
-  const where = found === undefined ? 'the output was empty' : `found ${JSON.stringify(truncate(found, 120))}`;
-  return new SwitchyardError('UNEXPECTED_OUTPUT', `cannot read "${command}" output: expected ${expected}; ${where}`);
+export function unexpectedOutput(
+  command: string,
+  expected: string,
+  found?: string,
+): SwitchyardError {
+  const where =
+    found === undefined ? 'the output was empty' : `found ${JSON.stringify(truncate(found, 120))}`;
+  return new SwitchyardError(
+    'UNEXPECTED_OUTPUT',
+    `cannot read "${command}" output: expected ${expected}; ${where}`,
+  );
 }
 
 function truncate(text: string, length: number): string {

@@ -28,17 +28,27 @@ describe('parseShowVersion', () => {
   });
 
   it('ignores a login banner and the echoed command before the output', () => {
-    const old = parseShowVersion(loadFixture('20_ansible_nxosv_login_banner_prompt_show_version.txt'));
-    const sandbox = parseShowVersion(loadFixture('41_nexus9000v_ssh_login_banner_and_show_version_9.3.3.txt'));
+    const old = parseShowVersion(
+      loadFixture('20_ansible_nxosv_login_banner_prompt_show_version.txt'),
+    );
+    const sandbox = parseShowVersion(
+      loadFixture('41_nexus9000v_ssh_login_banner_and_show_version_9.3.3.txt'),
+    );
 
-    assert.deepEqual([old.release, old.deviceName, old.chassis, old.bootflashKb], ['7.3(0)D1(1)', 'nxos01', 'NX-OSv Chassis', 3184776]);
+    assert.deepEqual(
+      [old.release, old.deviceName, old.chassis, old.bootflashKb],
+      ['7.3(0)D1(1)', 'nxos01', 'NX-OSv Chassis', 3184776],
+    );
     assert.deepEqual([sandbox.release, sandbox.deviceName], ['9.3(3)', 'sbx-ao']);
   });
 
   it('refuses output without a release with UNEXPECTED_OUTPUT', () => {
     assert.throws(
       () => parseShowVersion('Cisco Nexus Operating System (NX-OS) Software\n'),
-      (err: unknown) => isSwitchyardError(err) && err.code === 'UNEXPECTED_OUTPUT' && /NXOS: version/.test(err.message),
+      (err: unknown) =>
+        isSwitchyardError(err) &&
+        err.code === 'UNEXPECTED_OUTPUT' &&
+        /NXOS: version/.test(err.message),
     );
   });
 });
@@ -51,6 +61,11 @@ describe('compareReleases', () => {
     assert.ok(compareReleases('7.3(0)D1(1)', '9.2(1)') < 0);
     assert.ok(compareReleases('7.0(3)I7(1)', '9.2(1)') < 0);
     assert.equal(compareReleases('9.2(1)', '9.2(1)'), 0);
-    assert.deepEqual(parseRelease('7.3(0)D1(1)'), { major: 7, minor: 3, maintenance: 0, train: 'D1(1)' });
+    assert.deepEqual(parseRelease('7.3(0)D1(1)'), {
+      major: 7,
+      minor: 3,
+      maintenance: 0,
+      train: 'D1(1)',
+    });
   });
 });

@@ -18,12 +18,14 @@ const RELEASE = /^\s*(?:NXOS|system):\s+version\s+(?<release>\d+\.\d+\(\d+\)\S*)
 const DEVICE_NAME = /^\s*Device name:\s+(?<name>\S+)/;
 const CHASSIS = /^\s*cisco (?<chassis>.*?Chassis)\b/;
 const BOOTFLASH = /^\s*bootflash:\s+(?<kb>\d+) kB/;
-const UPTIME = /^Kernel uptime is (?<days>\d+) day\(s\), (?<hours>\d+) hour\(s\), (?<minutes>\d+) minute\(s\), (?<seconds>\d+) second\(s\)/;
+const UPTIME =
+  /^Kernel uptime is (?<days>\d+) day\(s\), (?<hours>\d+) hour\(s\), (?<minutes>\d+) minute\(s\), (?<seconds>\d+) second\(s\)/;
 
 /** Parses `show version`. A login banner or echoed command before it is ignored. */
 export function parseShowVersion(text: string): ShowVersion {
   const lines = outputLines(text);
-  const find = (pattern: RegExp) => lines.map((line) => pattern.exec(line)?.groups).find((groups) => groups !== undefined);
+  const find = (pattern: RegExp) =>
+    lines.map((line) => pattern.exec(line)?.groups).find((groups) => groups !== undefined);
 
   const release = find(RELEASE)?.release;
   if (!release) throw unexpectedOutput(COMMAND, 'a line "NXOS: version X.Y(Z)"', lines[0]);
@@ -36,7 +38,8 @@ export function parseShowVersion(text: string): ShowVersion {
     chassis: find(CHASSIS)?.chassis ?? null,
     bootflashKb: bootflash ? Number(bootflash.kb) : null,
     uptimeSeconds: uptime
-      ? ((Number(uptime.days) * 24 + Number(uptime.hours)) * 60 + Number(uptime.minutes)) * 60 + Number(uptime.seconds)
+      ? ((Number(uptime.days) * 24 + Number(uptime.hours)) * 60 + Number(uptime.minutes)) * 60 +
+        Number(uptime.seconds)
       : null,
   };
 }
@@ -66,5 +69,7 @@ export function parseRelease(release: string): NxosRelease {
 export function compareReleases(a: string, b: string): number {
   const left = parseRelease(a);
   const right = parseRelease(b);
-  return left.major - right.major || left.minor - right.minor || left.maintenance - right.maintenance;
+  return (
+    left.major - right.major || left.minor - right.minor || left.maintenance - right.maintenance
+  );
 }

@@ -5,7 +5,14 @@ import { ConfigureMgmtStep } from './configure-mgmt.step';
 import { FAST_TIMINGS, testContext } from './testing/context';
 import { ScriptedSwitch, freshSwitchState } from './testing/scripted-switch';
 
-const FULL_CHANGE = ['configure terminal', 'feature bash-shell', 'feature dhcp', 'interface mgmt0', 'ip address dhcp', 'end'];
+const FULL_CHANGE = [
+  'configure terminal',
+  'feature bash-shell',
+  'feature dhcp',
+  'interface mgmt0',
+  'ip address dhcp',
+  'end',
+];
 
 describe('ConfigureMgmtStep', () => {
   const step = new ConfigureMgmtStep(FAST_TIMINGS);
@@ -17,9 +24,20 @@ describe('ConfigureMgmtStep', () => {
 
     assert.equal(outcome.changed, true);
     assert.deepEqual(outcome.commands, FULL_CHANGE);
-    assert.deepEqual(outcome.facts, { mgmtAddress: '192.168.122.188', gateway: '192.168.122.1', vrf: 'management' });
-    assert.equal(device.sent.filter((c) => c === 'show ip interface brief vrf management').length, 3);
-    assert.deepEqual(outcome.transcript.map((e) => e.command).slice(0, 3), ['show feature', 'show running-config interface mgmt0', 'configure terminal']);
+    assert.deepEqual(outcome.facts, {
+      mgmtAddress: '192.168.122.188',
+      gateway: '192.168.122.1',
+      vrf: 'management',
+    });
+    assert.equal(
+      device.sent.filter((c) => c === 'show ip interface brief vrf management').length,
+      3,
+    );
+    assert.deepEqual(outcome.transcript.map((e) => e.command).slice(0, 3), [
+      'show feature',
+      'show running-config interface mgmt0',
+      'configure terminal',
+    ]);
     assert.equal(device.mode, 'exec');
   });
 
@@ -49,11 +67,22 @@ describe('ConfigureMgmtStep', () => {
   });
 
   it('moves mgmt0 into the management VRF before asking for DHCP', async () => {
-    const device = new ScriptedSwitch(freshSwitchState({ features: { 'bash-shell': true, dhcp: true }, mgmt0: { dhcp: true, vrf: null } }));
+    const device = new ScriptedSwitch(
+      freshSwitchState({
+        features: { 'bash-shell': true, dhcp: true },
+        mgmt0: { dhcp: true, vrf: null },
+      }),
+    );
 
     const outcome = await step.run(testContext(device));
 
-    assert.deepEqual(outcome.commands, ['configure terminal', 'interface mgmt0', 'vrf member management', 'ip address dhcp', 'end']);
+    assert.deepEqual(outcome.commands, [
+      'configure terminal',
+      'interface mgmt0',
+      'vrf member management',
+      'ip address dhcp',
+      'end',
+    ]);
     assert.equal(outcome.facts.mgmtAddress, '192.168.122.188');
   });
 
@@ -62,7 +91,10 @@ describe('ConfigureMgmtStep', () => {
 
     await assert.rejects(
       step.run(testContext(device)),
-      (err: unknown) => isSwitchyardError(err) && err.code === 'MGMT_NOT_READY' && /mgmt0 has no address/.test(err.message),
+      (err: unknown) =>
+        isSwitchyardError(err) &&
+        err.code === 'MGMT_NOT_READY' &&
+        /mgmt0 has no address/.test(err.message),
     );
     assert.ok(device.sent.filter((c) => c === 'show ip interface brief vrf management').length > 1);
   });

@@ -1,6 +1,14 @@
 import { isIP } from 'node:net';
 import { SwitchyardError } from '@switchyard/contracts';
-import { findInterface, findRoute, isFeatureEnabled, parseFeatures, parseInterfaceConfig, parseIpInterfaceBrief, parseIpRoute } from '@switchyard/nxos-parsers';
+import {
+  findInterface,
+  findRoute,
+  isFeatureEnabled,
+  parseFeatures,
+  parseInterfaceConfig,
+  parseIpInterfaceBrief,
+  parseIpRoute,
+} from '@switchyard/nxos-parsers';
 import type { StepContext, StepHandler, StepOutcome } from './step';
 import { StepRun, type StepTimings } from './step-run';
 
@@ -33,7 +41,9 @@ export class ConfigureMgmtStep implements StepHandler {
     const features = parseFeatures(await run.observe('show feature'));
     const mgmt0 = parseInterfaceConfig(await run.observe('show running-config interface mgmt0'));
 
-    const featureLines = REQUIRED_FEATURES.filter((feature) => !isFeatureEnabled(features, feature)).map((f) => `feature ${f}`);
+    const featureLines = REQUIRED_FEATURES.filter(
+      (feature) => !isFeatureEnabled(features, feature),
+    ).map((f) => `feature ${f}`);
     // `vrf member` clears an interface's layer-3 settings on NX-OS, so it goes before the address.
     const interfaceLines = [
       ...(mgmt0.vrf === MGMT_VRF ? [] : [`vrf member ${MGMT_VRF}`]),
@@ -53,7 +63,11 @@ export class ConfigureMgmtStep implements StepHandler {
     // A dry run reads what is there now and never waits: the changes it plans were not made.
     const observed = run.dryRun ? await this.readMgmt(run) : await this.waitForMgmt(run);
     const state = typeof observed === 'string' ? null : observed;
-    return run.outcome({ mgmtAddress: state?.address ?? null, gateway: state?.gateway ?? null, vrf: MGMT_VRF });
+    return run.outcome({
+      mgmtAddress: state?.address ?? null,
+      gateway: state?.gateway ?? null,
+      vrf: MGMT_VRF,
+    });
   }
 
   /** Polls until mgmt0 has an address and the VRF a default route (the DHCP lease takes a moment). */
@@ -76,12 +90,17 @@ export class ConfigureMgmtStep implements StepHandler {
 
   /** The address and gateway, or what is still missing. */
   private async readMgmt(run: StepRun): Promise<MgmtState | string> {
-    const brief = parseIpInterfaceBrief(await run.observe(`show ip interface brief vrf ${MGMT_VRF}`));
+    const brief = parseIpInterfaceBrief(
+      await run.observe(`show ip interface brief vrf ${MGMT_VRF}`),
+    );
     const row = findInterface(brief, MGMT_VRF, MGMT_INTERFACE);
-    if (!row || isIP(row.address) === 0) return `${MGMT_INTERFACE} has no address in VRF ${MGMT_VRF}`;
+    if (!row || isIP(row.address) === 0)
+      return `${MGMT_INTERFACE} has no address in VRF ${MGMT_VRF}`;
 
     const routes = parseIpRoute(await run.observe(`show ip route vrf ${MGMT_VRF}`));
-    const gateway = findRoute(routes, MGMT_VRF, DEFAULT_ROUTE)?.nextHops.find((hop) => hop.address !== null)?.address;
+    const gateway = findRoute(routes, MGMT_VRF, DEFAULT_ROUTE)?.nextHops.find(
+      (hop) => hop.address !== null,
+    )?.address;
     if (!gateway) return `VRF ${MGMT_VRF} has no ${DEFAULT_ROUTE} route with a next hop`;
 
     return { address: row.address, gateway };

@@ -1,5 +1,9 @@
 import { SwitchyardError, isSwitchyardError, type PortMapping } from '@switchyard/contracts';
-import { classifyDockerFailure, parseDockerPs, type DockerContainer } from '@switchyard/nxos-parsers';
+import {
+  classifyDockerFailure,
+  parseDockerPs,
+  type DockerContainer,
+} from '@switchyard/nxos-parsers';
 import type { StepContext, StepHandler, StepOutcome } from './step';
 import { StepRun, type StepTimings } from './step-run';
 
@@ -37,7 +41,11 @@ export class DeployContainerStep implements StepHandler {
     const existing = all.find((c) => c.name === containerName) ?? null;
     this.checkPortsFree(all, containerName, ports);
 
-    let running = existing !== null && existing.running && sameImage(existing.image, image) && samePorts(existing, ports);
+    let running =
+      existing !== null &&
+      existing.running &&
+      sameImage(existing.image, image) &&
+      samePorts(existing, ports);
     if (existing && !sameImage(existing.image, image)) {
       throw new SwitchyardError(
         'NAME_IN_USE',
@@ -45,22 +53,32 @@ export class DeployContainerStep implements StepHandler {
       );
     }
 
-    if (!running && existing && !existing.running && (existing.ports.length === 0 || samePorts(existing, ports))) {
+    if (
+      !running &&
+      existing &&
+      !existing.running &&
+      (existing.ports.length === 0 || samePorts(existing, ports))
+    ) {
       // A stopped container shows no ports in `docker ps -a`; start it and check them after.
       await this.dockerCommand(run, `docker start ${containerName}`);
       running = true;
       if (!run.dryRun) {
-        const started = (await this.listContainers(run, 'docker ps')).find((c) => c.name === containerName);
+        const started = (await this.listContainers(run, 'docker ps')).find(
+          (c) => c.name === containerName,
+        );
         running = started !== undefined && samePorts(started, ports);
       }
     }
 
     if (!running) {
       if (existing || run.changed) await this.dockerCommand(run, `docker rm -f ${containerName}`);
-      await this.dockerCommand(run, runCommand(containerName, image, ports), { timeoutMs: this.commandTimeoutMs });
+      await this.dockerCommand(run, runCommand(containerName, image, ports), {
+        timeoutMs: this.commandTimeoutMs,
+      });
     }
 
-    if (context.params.pageContent !== undefined) await this.ensurePage(run, containerName, context.params.pageContent, existing);
+    if (context.params.pageContent !== undefined)
+      await this.ensurePage(run, containerName, context.params.pageContent, existing);
 
     const container = run.dryRun ? existing : await this.verify(run, containerName, ports);
     return run.outcome({
@@ -85,7 +103,10 @@ export class DeployContainerStep implements StepHandler {
     }
   }
 
-  private async listContainers(run: StepRun, command: 'docker ps' | 'docker ps -a'): Promise<DockerContainer[]> {
+  private async listContainers(
+    run: StepRun,
+    command: 'docker ps' | 'docker ps -a',
+  ): Promise<DockerContainer[]> {
     const output = await run.observe(command);
     throwDockerFailure(output, command);
     return parseDockerPs(output).containers;
@@ -94,7 +115,9 @@ export class DeployContainerStep implements StepHandler {
   /** Another container already publishing one of our host ports would make `docker run` fail. */
   private checkPortsFree(all: DockerContainer[], name: string, ports: PortMapping[]): void {
     for (const other of all.filter((c) => c.name !== name && c.running)) {
-      const clash = other.ports.find((published) => ports.some((p) => p.host === published.hostPort));
+      const clash = other.ports.find((published) =>
+        ports.some((p) => p.host === published.hostPort),
+      );
       if (clash) {
         throw new SwitchyardError(
           'PORT_IN_USE',
@@ -105,7 +128,11 @@ export class DeployContainerStep implements StepHandler {
   }
 
   /** Sends a changing docker command and turns a known failure in its output into its code. */
-  private async dockerCommand(run: StepRun, command: string, options?: { timeoutMs: number }): Promise<void> {
+  private async dockerCommand(
+    run: StepRun,
+    command: string,
+    options?: { timeoutMs: number },
+  ): Promise<void> {
     const output = await run.change(command, options);
     if (output !== null) throwDockerFailure(output, command);
   }
@@ -114,9 +141,15 @@ export class DeployContainerStep implements StepHandler {
    * Writes the page only when it differs. The content never enters a shell line as is:
    * it goes as base64 (quote-free) in chunks, decoded on the switch.
    */
-  private async ensurePage(run: StepRun, name: string, content: string, existing: DockerContainer | null): Promise<void> {
+  private async ensurePage(
+    run: StepRun,
+    name: string,
+    content: string,
+    existing: DockerContainer | null,
+  ): Promise<void> {
     const canRead = !run.dryRun || (existing !== null && existing.running);
-    if (canRead && sameText(await run.observe(`docker exec ${name} cat ${PAGE_PATH}`), content)) return;
+    if (canRead && sameText(await run.observe(`docker exec ${name} cat ${PAGE_PATH}`), content))
+      return;
 
     const encoded = Buffer.from(content, 'utf8').toString('base64');
     const chunks = encoded.match(new RegExp(`.{1,${PAGE_CHUNK_CHARS}}`, 'g')) ?? [''];
@@ -127,8 +160,14 @@ export class DeployContainerStep implements StepHandler {
     await this.dockerCommand(run, `docker cp ${PAGE_HTML_FILE} ${name}:${PAGE_PATH}`);
     await run.change(`rm -f ${PAGE_B64_FILE} ${PAGE_HTML_FILE}`);
 
-    if (!run.dryRun && !sameText(await run.observe(`docker exec ${name} cat ${PAGE_PATH}`), content)) {
-      throw new SwitchyardError('VERIFY_FAILED', `the page in container "${name}" still differs after it was copied in`);
+    if (
+      !run.dryRun &&
+      !sameText(await run.observe(`docker exec ${name} cat ${PAGE_PATH}`), content)
+    ) {
+      throw new SwitchyardError(
+        'VERIFY_FAILED',
+        `the page in container "${name}" still differs after it was copied in`,
+      );
     }
   }
 
@@ -137,7 +176,10 @@ export class DeployContainerStep implements StepHandler {
     const wanted = ports.map((p) => `0.0.0.0:${p.host}->${p.container}/tcp`).join(', ');
     if (!container?.running || !samePorts(container, ports, '0.0.0.0')) {
       const found = container ? `${container.status} ${container.portsText}`.trim() : 'not listed';
-      throw new SwitchyardError('VERIFY_FAILED', `container "${name}" should be Up with ${wanted}; docker ps shows: ${found}`);
+      throw new SwitchyardError(
+        'VERIFY_FAILED',
+        `container "${name}" should be Up with ${wanted}; docker ps shows: ${found}`,
+      );
     }
     return container;
   }
@@ -168,7 +210,12 @@ function sameImage(a: string, b: string): boolean {
 function samePorts(container: DockerContainer, ports: PortMapping[], hostIp?: string): boolean {
   const published = new Set(
     container.ports
-      .filter((p) => p.hostPort !== null && p.protocol === 'tcp' && (hostIp === undefined || p.hostIp === hostIp))
+      .filter(
+        (p) =>
+          p.hostPort !== null &&
+          p.protocol === 'tcp' &&
+          (hostIp === undefined || p.hostIp === hostIp),
+      )
       .map((p) => `${p.hostPort}->${p.containerPort}`),
   );
   const wanted = new Set(ports.map((p) => `${p.host}->${p.container}`));

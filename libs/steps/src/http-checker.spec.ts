@@ -45,7 +45,10 @@ describe('createHttpChecker', () => {
   });
 
   it('gives up with HTTP_CHECK_FAILED after the timeout', async () => {
-    await assert.rejects(httpGet(`${base}/silent`, 200), (err: unknown) => hasCode('HTTP_CHECK_FAILED')(err) && /200 ms/.test((err as Error).message));
+    await assert.rejects(
+      httpGet(`${base}/silent`, 200),
+      (err: unknown) => hasCode('HTTP_CHECK_FAILED')(err) && /200 ms/.test((err as Error).message),
+    );
   });
 
   it('refuses an address outside the allowed networks before connecting', async () => {
@@ -57,8 +60,14 @@ describe('createHttpChecker', () => {
     const port = (outside.address() as AddressInfo).port;
 
     try {
-      await assert.rejects(httpGet(`http://127.0.0.2:${port}/page`, 1_000), hasCode('ADDRESS_NOT_ALLOWED'));
-      await assert.rejects(httpGet(`http://localhost:${port}/page`, 1_000), hasCode('ADDRESS_NOT_ALLOWED'));
+      await assert.rejects(
+        httpGet(`http://127.0.0.2:${port}/page`, 1_000),
+        hasCode('ADDRESS_NOT_ALLOWED'),
+      );
+      await assert.rejects(
+        httpGet(`http://localhost:${port}/page`, 1_000),
+        hasCode('ADDRESS_NOT_ALLOWED'),
+      );
       assert.equal(refusedConnections, 0);
     } finally {
       await new Promise((resolve) => outside.close(resolve));

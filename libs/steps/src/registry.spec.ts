@@ -14,7 +14,10 @@ describe('createStepRegistry', () => {
   it('refuses a missing handler, saying where to add it', () => {
     const handlers = createStepHandlers().filter((h) => h.name !== 'verify-nat');
 
-    assert.throws(() => createStepRegistry(handlers), /step "verify-nat" has no handler; add one to createStepHandlers\(\)/);
+    assert.throws(
+      () => createStepRegistry(handlers),
+      /step "verify-nat" has no handler; add one to createStepHandlers\(\)/,
+    );
   });
 
   it('refuses a doubled handler, naming both', () => {

@@ -5,7 +5,11 @@ import { DOCKER_START_TIMEOUT_MS, StartDockerStep } from './start-docker.step';
 import { FAST_TIMINGS, testContext } from './testing/context';
 import { ScriptedSwitch, freshSwitchState } from './testing/scripted-switch';
 
-const READY = { features: { 'bash-shell': true, dhcp: true }, mgmt0: { dhcp: true, vrf: 'management' }, leaseDelayReads: 0 };
+const READY = {
+  features: { 'bash-shell': true, dhcp: true },
+  mgmt0: { dhcp: true, vrf: 'management' },
+  leaseDelayReads: 0,
+};
 
 describe('StartDockerStep', () => {
   const step = new StartDockerStep(FAST_TIMINGS);
@@ -17,7 +21,12 @@ describe('StartDockerStep', () => {
 
     assert.equal(outcome.changed, true);
     assert.deepEqual(outcome.commands, ['service docker start', 'chkconfig --add docker']);
-    assert.deepEqual(outcome.facts, { daemon: 'running', pid: 17962, persistent: true, storageCarved: true });
+    assert.deepEqual(outcome.facts, {
+      daemon: 'running',
+      pid: 17962,
+      persistent: true,
+      storageCarved: true,
+    });
     assert.equal(step.commandTimeoutMs, 180_000);
     assert.equal(device.timeouts.get('service docker start'), DOCKER_START_TIMEOUT_MS);
     assert.ok(outcome.transcript.some((e) => e.command === 'run bash sudo su -'));
@@ -33,7 +42,12 @@ describe('StartDockerStep', () => {
 
     assert.equal(outcome.changed, false);
     assert.deepEqual(outcome.commands, []);
-    assert.deepEqual(outcome.facts, { daemon: 'running', pid: 17962, persistent: true, storageCarved: false });
+    assert.deepEqual(outcome.facts, {
+      daemon: 'running',
+      pid: 17962,
+      persistent: true,
+      storageCarved: false,
+    });
     assert.equal(device.changesSent().length, sentBefore);
   });
 
@@ -42,9 +56,17 @@ describe('StartDockerStep', () => {
 
     const outcome = await step.run(testContext(device, { dryRun: true }));
 
-    assert.deepEqual([outcome.changed, outcome.commands], [true, ['service docker start', 'chkconfig --add docker']]);
+    assert.deepEqual(
+      [outcome.changed, outcome.commands],
+      [true, ['service docker start', 'chkconfig --add docker']],
+    );
     assert.deepEqual(device.changesSent(), []);
-    assert.deepEqual(outcome.facts, { daemon: 'stopped', pid: null, persistent: false, storageCarved: false });
+    assert.deepEqual(outcome.facts, {
+      daemon: 'stopped',
+      pid: null,
+      persistent: false,
+      storageCarved: false,
+    });
   });
 
   it('plans the start in a dry run before the Bash shell is enabled, without trying to enter it', async () => {
@@ -58,19 +80,36 @@ describe('StartDockerStep', () => {
   });
 
   it('restarts a daemon stopped by a reload without carving again, and leaves persistence alone when not asked', async () => {
-    const device = new ScriptedSwitch(freshSwitchState({ ...READY, docker: { running: false, pid: 4242, carved: true, persistent: false } }));
+    const device = new ScriptedSwitch(
+      freshSwitchState({
+        ...READY,
+        docker: { running: false, pid: 4242, carved: true, persistent: false },
+      }),
+    );
 
     const outcome = await step.run(testContext(device, { params: { persistDocker: false } }));
 
     assert.deepEqual(outcome.commands, ['service docker start']);
-    assert.deepEqual(outcome.facts, { daemon: 'running', pid: 4242, persistent: null, storageCarved: false });
-    assert.equal(device.sent.some((c) => c.startsWith('chkconfig')), false);
+    assert.deepEqual(outcome.facts, {
+      daemon: 'running',
+      pid: 4242,
+      persistent: null,
+      storageCarved: false,
+    });
+    assert.equal(
+      device.sent.some((c) => c.startsWith('chkconfig')),
+      false,
+    );
   });
 
   it('refuses releases older than 9.2(1) with UNSUPPORTED_VERSION before entering Bash', async () => {
     const device = new ScriptedSwitch(freshSwitchState({ ...READY, release: '7.0(3)I7(1)' }));
 
-    await assert.rejects(step.run(testContext(device)), (err: unknown) => isSwitchyardError(err) && err.code === 'UNSUPPORTED_VERSION' && !err.retryable);
+    await assert.rejects(
+      step.run(testContext(device)),
+      (err: unknown) =>
+        isSwitchyardError(err) && err.code === 'UNSUPPORTED_VERSION' && !err.retryable,
+    );
     assert.equal(device.mode, 'exec');
   });
 
@@ -79,7 +118,11 @@ describe('StartDockerStep', () => {
 
     await assert.rejects(
       step.run(testContext(device)),
-      (err: unknown) => isSwitchyardError(err) && err.code === 'INSUFFICIENT_BOOTFLASH' && !err.retryable && /150 MB free/.test(err.message),
+      (err: unknown) =>
+        isSwitchyardError(err) &&
+        err.code === 'INSUFFICIENT_BOOTFLASH' &&
+        !err.retryable &&
+        /150 MB free/.test(err.message),
     );
     assert.equal(device.sent.filter((c) => c === 'service docker start').length, 1);
   });

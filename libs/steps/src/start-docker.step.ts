@@ -1,5 +1,11 @@
 import { SwitchyardError } from '@switchyard/contracts';
-import { compareReleases, parseChkconfigList, parseDockerServiceStatus, parseDockerStart, parseShowVersion } from '@switchyard/nxos-parsers';
+import {
+  compareReleases,
+  parseChkconfigList,
+  parseDockerServiceStatus,
+  parseDockerStart,
+  parseShowVersion,
+} from '@switchyard/nxos-parsers';
 import type { StepContext, StepHandler, StepOutcome } from './step';
 import { StepRun, type StepTimings } from './step-run';
 
@@ -35,12 +41,17 @@ export class StartDockerStep implements StepHandler {
 
     const { release } = parseShowVersion(await run.observe('show version'));
     if (compareReleases(release, MIN_DOCKER_RELEASE) < 0) {
-      throw new SwitchyardError('UNSUPPORTED_VERSION', `NX-OS ${release} cannot run Docker; upgrade to ${MIN_DOCKER_RELEASE} or later`);
+      throw new SwitchyardError(
+        'UNSUPPORTED_VERSION',
+        `NX-OS ${release} cannot run Docker; upgrade to ${MIN_DOCKER_RELEASE} or later`,
+      );
     }
 
     // Without the Bash shell yet (a dry run before configure-mgmt), docker cannot be running.
     const bash = await run.enterRootBash();
-    let status = bash ? parseDockerServiceStatus(await run.observe('service docker status')) : { running: false, pid: null };
+    let status = bash
+      ? parseDockerServiceStatus(await run.observe('service docker status'))
+      : { running: false, pid: null };
     let storageCarved = false;
 
     if (!status.running) {
@@ -64,7 +75,12 @@ export class StartDockerStep implements StepHandler {
 
     const persistent = context.params.persistDocker ? await this.ensurePersistent(run, bash) : null;
 
-    return run.outcome({ daemon: status.running ? 'running' : 'stopped', pid: status.pid, persistent, storageCarved });
+    return run.outcome({
+      daemon: status.running ? 'running' : 'stopped',
+      pid: status.pid,
+      persistent,
+      storageCarved,
+    });
   }
 
   /**
@@ -73,7 +89,10 @@ export class StartDockerStep implements StepHandler {
    */
   private checkStart(output: string): boolean {
     const report = parseDockerStart(output);
-    const tooLittleFree = report.freeBootflashMb !== null && report.carvedMb === null && report.freeBootflashMb < DOCKER_STORAGE_MB;
+    const tooLittleFree =
+      report.freeBootflashMb !== null &&
+      report.carvedMb === null &&
+      report.freeBootflashMb < DOCKER_STORAGE_MB;
     if (report.insufficientSpace || tooLittleFree) {
       const free = report.freeBootflashMb === null ? '' : ` (${report.freeBootflashMb} MB free)`;
       throw new SwitchyardError(
@@ -86,12 +105,16 @@ export class StartDockerStep implements StepHandler {
 
   /** `chkconfig --add docker` when docker is not on at boot. Returns the resulting state. */
   private async ensurePersistent(run: StepRun, canRead: boolean): Promise<boolean> {
-    if (canRead && parseChkconfigList(await run.observe('chkconfig --list docker')).enabled) return true;
+    if (canRead && parseChkconfigList(await run.observe('chkconfig --list docker')).enabled)
+      return true;
 
     if ((await run.change('chkconfig --add docker')) === null) return false;
     const after = parseChkconfigList(await run.observe('chkconfig --list docker'));
     if (!after.enabled) {
-      throw new SwitchyardError('VERIFY_FAILED', '"chkconfig --add docker" ran but docker is still off at boot');
+      throw new SwitchyardError(
+        'VERIFY_FAILED',
+        '"chkconfig --add docker" ran but docker is still off at boot',
+      );
     }
     return true;
   }

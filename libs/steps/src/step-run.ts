@@ -87,7 +87,8 @@ export class StepRun {
   async enterRootBash(): Promise<boolean> {
     if (this.dryRun) {
       await this.context.session.ensureMode('exec');
-      if (!isFeatureEnabled(parseFeatures(await this.observe('show feature')), 'bash-shell')) return false;
+      if (!isFeatureEnabled(parseFeatures(await this.observe('show feature')), 'bash-shell'))
+        return false;
     }
     await this.context.session.ensureMode('root-bash');
     return true;
@@ -101,7 +102,11 @@ export class StepRun {
    * Calls `probe` every poll interval until it returns a value, or throws `onTimeout()`
    * once `timeoutMs` has passed.
    */
-  async poll<T>(timeoutMs: number, probe: () => Promise<T | null>, onTimeout: () => SwitchyardError): Promise<T> {
+  async poll<T>(
+    timeoutMs: number,
+    probe: () => Promise<T | null>,
+    onTimeout: () => SwitchyardError,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();

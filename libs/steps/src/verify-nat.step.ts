@@ -1,6 +1,12 @@
 import { isIP } from 'node:net';
 import { SwitchyardError, isSwitchyardError, type PortMapping } from '@switchyard/contracts';
-import { findDnatRules, findInterface, parseIpInterfaceBrief, parseIptablesList, type DnatRule } from '@switchyard/nxos-parsers';
+import {
+  findDnatRules,
+  findInterface,
+  parseIpInterfaceBrief,
+  parseIptablesList,
+  type DnatRule,
+} from '@switchyard/nxos-parsers';
 import type { HttpCheckResult, StepContext, StepHandler, StepOutcome } from './step';
 import { StepRun, type StepTimings } from './step-run';
 
@@ -27,24 +33,44 @@ export class VerifyNatStep implements StepHandler {
     const { ports, pageContent } = context.params;
     await context.session.ensureMode('exec');
 
-    const brief = parseIpInterfaceBrief(await run.observe('show ip interface brief vrf management'));
+    const brief = parseIpInterfaceBrief(
+      await run.observe('show ip interface brief vrf management'),
+    );
     const mgmtAddress = findInterface(brief, 'management', 'mgmt0')?.address ?? null;
 
     const bash = await run.enterRootBash();
-    const dnat = bash ? findDnatRules(parseIptablesList(await run.observe('ip netns exec management iptables -L -t nat -n'))) : [];
+    const dnat = bash
+      ? findDnatRules(
+          parseIptablesList(await run.observe('ip netns exec management iptables -L -t nat -n')),
+        )
+      : [];
     const rules = ports.map((port) => findRule(dnat, port));
-    const natRule = rules.every((rule) => rule !== null) ? rules.map((rule) => rule.rule.options).join('; ') : null;
-    const url = mgmtAddress !== null && isIP(mgmtAddress) === 4 ? `http://${mgmtAddress}:${ports[0].host}/` : null;
+    const natRule = rules.every((rule) => rule !== null)
+      ? rules.map((rule) => rule.rule.options).join('; ')
+      : null;
+    const url =
+      mgmtAddress !== null && isIP(mgmtAddress) === 4
+        ? `http://${mgmtAddress}:${ports[0].host}/`
+        : null;
 
     // A dry run reports what it sees; the earlier steps' planned changes were not made.
-    if (run.dryRun) return run.outcome({ mgmtAddress, natRule, url, httpStatus: null, httpBody: null });
+    if (run.dryRun)
+      return run.outcome({ mgmtAddress, natRule, url, httpStatus: null, httpBody: null });
 
     if (url === null) {
-      throw new SwitchyardError('MGMT_NOT_READY', `mgmt0 has no IPv4 address in VRF management (found ${mgmtAddress ?? 'no mgmt0 row'})`);
+      throw new SwitchyardError(
+        'MGMT_NOT_READY',
+        `mgmt0 has no IPv4 address in VRF management (found ${mgmtAddress ?? 'no mgmt0 row'})`,
+      );
     }
-    const missing = ports.filter((_, i) => rules[i] === null).map((p) => `tcp dpt:${p.host} to:<container>:${p.container}`);
+    const missing = ports
+      .filter((_, i) => rules[i] === null)
+      .map((p) => `tcp dpt:${p.host} to:<container>:${p.container}`);
     if (missing.length > 0) {
-      throw new SwitchyardError('VERIFY_FAILED', `no DNAT rule in the management namespace for ${missing.join(', ')}; is the container running?`);
+      throw new SwitchyardError(
+        'VERIFY_FAILED',
+        `no DNAT rule in the management namespace for ${missing.join(', ')}; is the container running?`,
+      );
     }
 
     const answer = await this.checkHttp(run, url, pageContent);
@@ -58,7 +84,11 @@ export class VerifyNatStep implements StepHandler {
   }
 
   /** GETs the page until it answers 200 with the expected body (nginx may still be starting). */
-  private async checkHttp(run: StepRun, url: string, pageContent: string | undefined): Promise<HttpCheckResult> {
+  private async checkHttp(
+    run: StepRun,
+    url: string,
+    pageContent: string | undefined,
+  ): Promise<HttpCheckResult> {
     let problem = 'no answer yet';
     return run.poll(
       this.timings.httpReadyTimeoutMs,
@@ -66,7 +96,8 @@ export class VerifyNatStep implements StepHandler {
         try {
           const answer = await run.context.httpGet(url, this.timings.httpRequestTimeoutMs);
           if (answer.status !== 200) problem = `status ${answer.status}`;
-          else if (pageContent !== undefined && !sameText(answer.body, pageContent)) problem = 'the body differs from pageContent';
+          else if (pageContent !== undefined && !sameText(answer.body, pageContent))
+            problem = 'the body differs from pageContent';
           else return answer;
         } catch (err) {
           // An address outside the allow-list will not change by waiting.
@@ -75,13 +106,19 @@ export class VerifyNatStep implements StepHandler {
         }
         return null;
       },
-      () => new SwitchyardError('HTTP_CHECK_FAILED', `GET ${url} did not answer 200 with the expected page: ${problem}`),
+      () =>
+        new SwitchyardError(
+          'HTTP_CHECK_FAILED',
+          `GET ${url} did not answer 200 with the expected page: ${problem}`,
+        ),
     );
   }
 }
 
 function findRule(rules: DnatRule[], port: PortMapping): DnatRule | null {
-  return rules.find((rule) => rule.hostPort === port.host && rule.toPort === port.container) ?? null;
+  return (
+    rules.find((rule) => rule.hostPort === port.host && rule.toPort === port.container) ?? null
+  );
 }
 
 function sameText(a: string, b: string): boolean {

@@ -21,9 +21,14 @@ export interface TestContextOptions {
 }
 
 /** A step context over the given session; `httpCalls` records each GET asked for. */
-export function testContext(session: CliSession, options: TestContextOptions = {}): StepContext & { httpCalls: string[] } {
+export function testContext(
+  session: CliSession,
+  options: TestContextOptions = {},
+): StepContext & { httpCalls: string[] } {
   const httpCalls: string[] = [];
-  const httpGet = options.httpGet ?? (async (): Promise<HttpCheckResult> => ({ status: 200, body: 'NX-OS9000v\n' }));
+  const httpGet =
+    options.httpGet ??
+    (async (): Promise<HttpCheckResult> => ({ status: 200, body: 'NX-OS9000v\n' }));
   return {
     session,
     switchName: 'NX-OS9000v-1',

@@ -32,9 +32,12 @@ export interface ScriptedContainer {
   page: string;
 }
 
-const DEFAULT_PAGE = '<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n</html>\n';
+const DEFAULT_PAGE =
+  '<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n</html>\n';
 
-export function freshSwitchState(overrides: Partial<ScriptedSwitchState> = {}): ScriptedSwitchState {
+export function freshSwitchState(
+  overrides: Partial<ScriptedSwitchState> = {},
+): ScriptedSwitchState {
   return {
     release: '9.3(1)',
     features: { 'bash-shell': false, dhcp: false },
@@ -74,14 +77,19 @@ export class ScriptedSwitch implements CliSession {
     this.sent.push(command);
     this.timeouts.set(command, options?.timeoutMs);
     const output = this.answer(command);
-    if (output === null) throw new SwitchyardError('INVALID_COMMAND', `% Invalid command at '^' marker. (${command} in ${this.mode})`);
+    if (output === null)
+      throw new SwitchyardError(
+        'INVALID_COMMAND',
+        `% Invalid command at '^' marker. (${command} in ${this.mode})`,
+      );
     const entry = { command, output, durationMs: 1 };
     this.transcript.push(entry);
     return entry;
   }
 
   async ensureMode(mode: 'exec' | 'config' | 'root-bash'): Promise<void> {
-    const path = this.mode === mode ? [] : this.mode === 'exec' || mode === 'exec' ? [mode] : ['exec', mode];
+    const path =
+      this.mode === mode ? [] : this.mode === 'exec' || mode === 'exec' ? [mode] : ['exec', mode];
     for (const next of path) {
       const command = MODE_COMMANDS[`${this.mode}>${next}`];
       this.sent.push(command);
@@ -100,7 +108,8 @@ export class ScriptedSwitch implements CliSession {
 
   /** Commands sent other than mode changes and the read-only ones. */
   changesSent(): string[] {
-    const readOnly = /^(show |service docker status|chkconfig --list|docker ps|docker exec \S+ cat |ip netns exec management iptables -L)/;
+    const readOnly =
+      /^(show |service docker status|chkconfig --list|docker ps|docker exec \S+ cat |ip netns exec management iptables -L)/;
     return this.sent.filter((c) => !readOnly.test(c) && !Object.values(MODE_COMMANDS).includes(c));
   }
 
@@ -110,14 +119,31 @@ export class ScriptedSwitch implements CliSession {
     if (this.mode === 'exec') {
       switch (command) {
         case 'show feature':
-          return ['Feature Name          Instance  State', '--------------------  --------  --------', ...Object.entries(s.features).map(([name, on]) => `${name.padEnd(22)} 1          ${on ? 'enabled' : 'disabled'}`)].join('\n');
+          return [
+            'Feature Name          Instance  State',
+            '--------------------  --------  --------',
+            ...Object.entries(s.features).map(
+              ([name, on]) => `${name.padEnd(22)} 1          ${on ? 'enabled' : 'disabled'}`,
+            ),
+          ].join('\n');
         case 'show running-config interface mgmt0':
-          return ['', '!Command: show running-config interface mgmt0', '', 'version 9.3(1) Bios:version', '', 'interface mgmt0', ...(s.mgmt0.vrf ? [`  vrf member ${s.mgmt0.vrf}`] : []), ...(s.mgmt0.dhcp ? ['  ip address dhcp'] : [])].join('\n');
+          return [
+            '',
+            '!Command: show running-config interface mgmt0',
+            '',
+            'version 9.3(1) Bios:version',
+            '',
+            'interface mgmt0',
+            ...(s.mgmt0.vrf ? [`  vrf member ${s.mgmt0.vrf}`] : []),
+            ...(s.mgmt0.dhcp ? ['  ip address dhcp'] : []),
+          ].join('\n');
         case 'show ip interface brief vrf management':
           return `\nIP Interface Status for VRF "management"(2)\nInterface            IP Address      Interface Status\n${this.leased(true) ? 'mgmt0                192.168.122.188 protocol-up/link-up/admin-up       \n' : ''}`;
         case 'show ip route vrf management':
           return `IP Route Table for VRF "management"\n'*' denotes best ucast next-hop\n'**' denotes best mcast next-hop\n'[x/y]' denotes [preference/metric]\n'%<string>' in via output denotes VRF <string>\n\n${
-            this.leased(false) ? '0.0.0.0/0, ubest/mbest: 1/0\n    *via 192.168.122.1, [1/0], 00:00:22, static\n192.168.122.0/24, ubest/mbest: 1/0, attached\n    *via 192.168.122.188, mgmt0, [0/0], 00:00:23, direct\n' : 'Route not found\n'
+            this.leased(false)
+              ? '0.0.0.0/0, ubest/mbest: 1/0\n    *via 192.168.122.1, [1/0], 00:00:22, static\n192.168.122.0/24, ubest/mbest: 1/0, attached\n    *via 192.168.122.188, mgmt0, [0/0], 00:00:23, direct\n'
+              : 'Route not found\n'
           }`;
         case 'show version':
           return `Cisco Nexus Operating System (NX-OS) Software\n\nSoftware\n  BIOS: version\n NXOS: version ${s.release}\n\nHardware\n  cisco Nexus9000 C9300v Chassis\n  Device name: ${this.hostname}\n  bootflash:    4287040 kB\nKernel uptime is 0 day(s), 1 hour(s), 2 minute(s), 3 second(s)\n`;
@@ -131,7 +157,8 @@ export class ScriptedSwitch implements CliSession {
 
   private leased(countRead: boolean): boolean {
     const s = this.state;
-    if (!s.mgmt0.dhcp || s.mgmt0.vrf !== 'management' || !s.features.dhcp || s.dhcpServerDown) return false;
+    if (!s.mgmt0.dhcp || s.mgmt0.vrf !== 'management' || !s.features.dhcp || s.dhcpServerDown)
+      return false;
     if (s.leaseDelayReads > 0) {
       if (countRead) s.leaseDelayReads -= 1;
       return false;
@@ -167,8 +194,10 @@ export class ScriptedSwitch implements CliSession {
   private bash(command: string): string | null {
     const s = this.state;
     const docker = s.docker;
-    const notRunning = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
-    if (command === 'service docker status') return docker.running ? `dockerd (pid  ${docker.pid}) is running...` : 'dockerd is stopped';
+    const notRunning =
+      'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
+    if (command === 'service docker status')
+      return docker.running ? `dockerd (pid  ${docker.pid}) is running...` : 'dockerd is stopped';
     if (command === 'service docker start') return this.startDocker();
     if (command === 'chkconfig --list docker') {
       return docker.persistent
@@ -179,21 +208,35 @@ export class ScriptedSwitch implements CliSession {
       docker.persistent = true;
       return '';
     }
-    if (/^docker |^ip netns exec management docker /.test(command) && !docker.running) return `docker: ${notRunning}`;
-    if (command === 'docker ps -a' || command === 'docker ps') return this.dockerPs(command === 'docker ps -a');
+    if (/^docker |^ip netns exec management docker /.test(command) && !docker.running)
+      return `docker: ${notRunning}`;
+    if (command === 'docker ps -a' || command === 'docker ps')
+      return this.dockerPs(command === 'docker ps -a');
     if (command === 'ip netns exec management iptables -L -t nat -n') return this.iptables();
 
-    const run = /^ip netns exec management docker run -d ((?:-p \d+:\d+ )+)--name (\S+) (\S+)$/.exec(command);
+    const run =
+      /^ip netns exec management docker run -d ((?:-p \d+:\d+ )+)--name (\S+) (\S+)$/.exec(command);
     if (run) {
       if (s.dockerRunFailure) {
         const failure = s.dockerRunFailure;
         s.dockerRunFailure = null;
         return failure;
       }
-      if (s.containers.some((c) => c.name === run[2])) return `docker: Error response from daemon: Conflict. The container name "/${run[2]}" is already in use.`;
-      const ports = [...run[1].matchAll(/-p (\d+):(\d+)/g)].map((m) => ({ host: Number(m[1]), container: Number(m[2]) }));
+      if (s.containers.some((c) => c.name === run[2]))
+        return `docker: Error response from daemon: Conflict. The container name "/${run[2]}" is already in use.`;
+      const ports = [...run[1].matchAll(/-p (\d+):(\d+)/g)].map((m) => ({
+        host: Number(m[1]),
+        container: Number(m[2]),
+      }));
       const id = (this.nextId++).toString(16).padEnd(64, '0');
-      s.containers.push({ id, name: run[2], image: run[3], ports, running: true, page: DEFAULT_PAGE });
+      s.containers.push({
+        id,
+        name: run[2],
+        image: run[3],
+        ports,
+        running: true,
+        page: DEFAULT_PAGE,
+      });
       return id;
     }
     const start = /^docker start (\S+)$/.exec(command);
@@ -209,7 +252,11 @@ export class ScriptedSwitch implements CliSession {
       return remove[1];
     }
     const cat = /^docker exec (\S+) cat (\S+)$/.exec(command);
-    if (cat) return s.containers.find((c) => c.name === cat[1] && c.running)?.page ?? `Error: No such container: ${cat[1]}`;
+    if (cat)
+      return (
+        s.containers.find((c) => c.name === cat[1] && c.running)?.page ??
+        `Error: No such container: ${cat[1]}`
+      );
 
     const printf = /^printf '%s' '([A-Za-z0-9+/=]*)' (>>?) (\S+)$/.exec(command);
     if (printf) {
@@ -262,7 +309,8 @@ export class ScriptedSwitch implements CliSession {
 
   private dockerPs(all: boolean): string {
     // Docker pads every column to its widest cell plus 3 spaces.
-    const portsText = (c: ScriptedContainer) => (c.running ? c.ports.map((p) => `0.0.0.0:${p.host}->${p.container}/tcp`).join(', ') : '');
+    const portsText = (c: ScriptedContainer) =>
+      c.running ? c.ports.map((p) => `0.0.0.0:${p.host}->${p.container}/tcp`).join(', ') : '';
     const portsWidth = Math.max(24, ...this.state.containers.map((c) => portsText(c).length + 3));
     const rows = this.state.containers
       .filter((c) => all || c.running)
@@ -278,7 +326,12 @@ export class ScriptedSwitch implements CliSession {
   private iptables(): string {
     const dnat = this.state.containers
       .filter((c) => c.running)
-      .flatMap((c, i) => c.ports.map((p) => `DNAT       tcp  --  0.0.0.0/0            0.0.0.0/0            tcp dpt:${p.host} to:172.17.0.${i + 2}:${p.container}`));
+      .flatMap((c, i) =>
+        c.ports.map(
+          (p) =>
+            `DNAT       tcp  --  0.0.0.0/0            0.0.0.0/0            tcp dpt:${p.host} to:172.17.0.${i + 2}:${p.container}`,
+        ),
+      );
     return [
       'Chain PREROUTING (policy ACCEPT)',
       'target     prot opt source               destination',
