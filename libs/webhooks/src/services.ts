@@ -157,14 +157,23 @@ export async function startWebhookDelivery(
     attempts: schedule.attempts,
     staleEntryMinIdleMs: options.staleEntryMinIdleMs ?? STALE_ENTRY_MIN_IDLE_MS,
   });
-  await dispatcher.start();
+  const closeDeliveryParts = async () => {
+    await worker.close();
+    await queue.close();
+    reader.disconnect();
+    await redis.quit();
+  };
+  try {
+    await dispatcher.start();
+  } catch (err) {
+    await closeDeliveryParts();
+    throw err;
+  }
 
   return {
     async close() {
       await dispatcher.stop();
-      await worker.close();
-      await queue.close();
-      await redis.quit();
+      await closeDeliveryParts();
     },
   };
 }

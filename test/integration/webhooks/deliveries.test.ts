@@ -85,6 +85,18 @@ describe('webhook deliveries', () => {
       (d) => d[0]?.attempts.length === 2 && d[0].status === 'succeeded',
     );
     assert.equal(after.id, delivered.id);
+    // The new series ran under a job of its own, beside the first one.
+    const jobs = await Promise.all([
+      env.queue.getJob(delivered.id),
+      env.queue.getJob(`${delivered.id}-2`),
+    ]);
+    assert.deepEqual(
+      jobs.map((job) => job?.data),
+      [
+        { webhookId: webhook.id, deliveryId: delivered.id },
+        { webhookId: webhook.id, deliveryId: delivered.id },
+      ],
+    );
 
     assert.equal(await env.webhooks.redeliver(webhook.id, 'dlv_missing'), null);
     const other = await env.webhooks.create({ url: receiver.url, events: ['job.failed'] });
