@@ -44,6 +44,13 @@ export type BeginOutcome =
   | { kind: 'different-request' }
   | { kind: 'in-flight' };
 
+// Claims the key, or answers the record already there, in one step.
+const CLAIM_OR_READ = `
+local current = redis.call('GET', KEYS[1])
+if current then return current end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return false`;
+
 // Completes or releases a claim only while it is still the caller's, so a request that
 // outlived its claim cannot overwrite the answer of the one that took the key over.
 const COMPLETE_IF_OWNER = `
@@ -83,20 +90,16 @@ export class IdempotencyStore {
     const owner = randomUUID();
     const claim: InFlightRecord = { state: 'in-flight', fingerprint, owner };
 
-    const claimed = await this.redis.set(
+    const existingJson = (await this.redis.eval(
+      CLAIM_OR_READ,
+      1,
       redisKey,
       JSON.stringify(claim),
-      'EX',
       IDEMPOTENCY_IN_FLIGHT_TTL_SECONDS,
-      'NX',
-    );
-    if (claimed === 'OK') return { kind: 'started', lease: { redisKey, owner, fingerprint } };
+    )) as string | null;
+    if (existingJson === null) return { kind: 'started', lease: { redisKey, owner, fingerprint } };
 
-    const json = await this.redis.get(redisKey);
-    // The claim expired or was released between the two calls: try once more.
-    if (json === null) return this.begin(principalId, idempotencyKey, fingerprint);
-
-    const existing = JSON.parse(json) as IdempotencyRecord;
+    const existing = JSON.parse(existingJson) as IdempotencyRecord;
     if (existing.fingerprint !== fingerprint) return { kind: 'different-request' };
     if (existing.state === 'in-flight') return { kind: 'in-flight' };
     return { kind: 'replay', response: existing.response };
