@@ -93,6 +93,7 @@ export class DeliveryProcessor {
       log.info('webhook inactive; delivery stopped');
       return;
     }
+
     const at = new Date();
     const outcome = await this.attempt(webhook, delivery);
     const attempt: DeliveryAttempt = { at: at.toISOString(), ...outcome };

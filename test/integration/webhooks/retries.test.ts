@@ -106,6 +106,26 @@ describe('webhook retries (W4)', () => {
     );
   });
 
+  it('stops retrying once the webhook is deactivated', async () => {
+    const broken = await receiver(() => 500);
+    const webhook = await env.webhooks.create({ url: broken.url, events: ['*'] });
+    await env.startDelivery({ retry: { ...FAST_RETRY, baseDelayMs: 2_000, maxDelayMs: 2_000 } });
+
+    await env.append('job.completed', { changed: true });
+    await env.waitDelivery(webhook.id, 'a failed attempt', (d) => d[0]?.status === 'retrying');
+    await env.webhooks.update(webhook.id, { active: false });
+    const [stopped] = await env.waitDelivery(
+      webhook.id,
+      'the delivery to stop',
+      (d) => d[0]?.status === 'dead',
+    );
+    await env.waitQueueIdle();
+
+    assert.ok(stopped.attempts.length < FAST_RETRY.attempts, `${stopped.attempts.length} attempts`);
+    assert.equal(broken.requests.length, stopped.attempts.length);
+    assert.equal(stopped.nextAttemptAt, null);
+  });
+
   it('cuts a receiver that sleeps 60 s off at the per-attempt deadline while others get their deliveries', async () => {
     const sleeper = await receiver(() => answerAfter(RECEIVER_SLEEP_MS));
     const fast = await receiver(() => 200);
