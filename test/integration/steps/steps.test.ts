@@ -9,7 +9,7 @@ import {
   type StepName,
 } from '@switchyard/contracts';
 import { createRootLogger } from '@switchyard/logging';
-import { createSessionPool, type SessionLease, type SessionPool } from '@switchyard/ssh-pool';
+import { createSessionPool, type SessionPool } from '@switchyard/ssh-pool';
 import {
   createHttpChecker,
   createStepHandlers,
@@ -27,6 +27,11 @@ const PAGE = '<h1>NX-OS9000v</h1>\n';
 // Not `admin`: the CLI session scrubs the password from all output, and `admin` also
 // appears in `protocol-up/link-up/admin-up`.
 const PASSWORD = 'Lab-Secret-61';
+
+// A first start far slower than the 9000v's 18 s: 100 s nominal, 2 s at this time scale,
+// against a session whose default command deadline is 1 s.
+const SLOW_START_NOMINAL_MS = 100_000;
+const SHORT_DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
 
 const registry = createStepRegistry(createStepHandlers({ pollIntervalMs: 100 }));
 
@@ -50,7 +55,6 @@ const hasCode = (code: ErrorCode) => (err: unknown) => isSwitchyardError(err) &&
 describe('steps against the simulator over SSH', () => {
   let fleet: SimFleet;
   let pool: SessionPool;
-  const leases: SessionLease[] = [];
 
   before(async () => {
     const dockerReady = { featuresEnabled: ['bash-shell'], dockerRunning: true };
@@ -73,13 +77,16 @@ describe('steps against the simulator over SSH', () => {
         simSwitch(15, 'N9K-BIG-IMAGE', { ...dockerReady, images: { 'big/app': 900 } }),
         simSwitch(16, 'N9K-RELOAD'),
         simSwitch(17, 'N9K-DRY'),
+        simSwitch(18, 'N9K-SLOW-START', {
+          featuresEnabled: ['bash-shell'],
+          slowCommands: { 'service docker start': SLOW_START_NOMINAL_MS },
+        }),
       ],
     });
     pool = createSessionPool({ allowedNetworks: LOOPBACK });
   });
 
   after(async () => {
-    for (const lease of leases) lease.release();
     await pool?.closeAll();
     await fleet?.close();
   });
@@ -87,10 +94,10 @@ describe('steps against the simulator over SSH', () => {
   async function runStep(
     switchName: string,
     step: StepName,
-    options: { params?: Partial<DeploymentParams>; dryRun?: boolean } = {},
+    options: { params?: Partial<DeploymentParams>; dryRun?: boolean; via?: SessionPool } = {},
   ): Promise<StepOutcome> {
     const sim = fleet.byName(switchName);
-    const lease = await pool.acquire({
+    const lease = await (options.via ?? pool).acquire({
       id: switchName,
       name: switchName,
       host: sim.address,
@@ -111,7 +118,8 @@ describe('steps against the simulator over SSH', () => {
         httpGet: createHttpChecker(LOOPBACK),
       });
     } finally {
-      lease.release();
+      if (lease.session.broken) lease.discard('the step broke the session');
+      else lease.release();
     }
   }
 
@@ -261,6 +269,25 @@ describe('steps against the simulator over SSH', () => {
       }),
       hasCode('IMAGE_PULL_FAILED'),
     );
+  });
+
+  it('gives the first daemon start its own deadline, longer than the session default', async () => {
+    const impatient = createSessionPool({
+      allowedNetworks: LOOPBACK,
+      commandTimeoutMs: SHORT_DEFAULT_COMMAND_TIMEOUT_MS,
+    });
+    try {
+      const outcome = await runStep('N9K-SLOW-START', 'start-docker', { via: impatient });
+
+      assert.deepEqual([outcome.facts.daemon, outcome.facts.storageCarved], ['running', true]);
+      const start = outcome.transcript.find((e) => e.command === 'service docker start');
+      assert.ok(
+        start && start.durationMs > SHORT_DEFAULT_COMMAND_TIMEOUT_MS,
+        'the start outlasted the default deadline',
+      );
+    } finally {
+      await impatient.closeAll();
+    }
   });
 
   it('refuses a switch with too little bootflash with INSUFFICIENT_BOOTFLASH', async () => {
