@@ -15,6 +15,7 @@ export const EVENT_LOG = Symbol('EventLog');
 export const ROLLOUT_API = Symbol('RolloutApi');
 export const JOB_API = Symbol('JobApi');
 export const WEBHOOK_API = Symbol('WebhookApi');
+export const SSE_HEARTBEAT_INTERVAL = Symbol('SseHeartbeatMs');
 
 /** Everything the API's providers are built from, assembled once by `createApi`. */
 export interface ApiRuntime {
@@ -26,6 +27,8 @@ export interface ApiRuntime {
   rollouts: RolloutApi;
   jobs: JobApi;
   webhooks: WebhookApi;
+  /** Interval of the SSE heartbeat comment, in ms. */
+  sseHeartbeatMs: number;
   /** Releases what `createApi` opened itself (Redis, services it built); not the caller's. */
   close(): Promise<void>;
 }

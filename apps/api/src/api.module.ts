@@ -13,6 +13,7 @@ import {
   LOGGER,
   REDIS,
   ROLLOUT_API,
+  SSE_HEARTBEAT_INTERVAL,
   SWITCH_REPOSITORY,
   WEBHOOK_API,
   type ApiRuntime,
@@ -64,6 +65,7 @@ export class ApiModule {
         { provide: ROLLOUT_API, useValue: runtime.rollouts },
         { provide: JOB_API, useValue: runtime.jobs },
         { provide: WEBHOOK_API, useValue: runtime.webhooks },
+        { provide: SSE_HEARTBEAT_INTERVAL, useValue: runtime.sseHeartbeatMs },
         {
           provide: PRINCIPAL_RESOLVER,
           useValue: new StaticTokenPrincipals(runtime.config.apiTokens),

@@ -10,6 +10,7 @@ import { createRolloutServices, type JobApi, type RolloutApi } from '@switchyard
 import { createWebhookServices, type WebhookApi } from '@switchyard/webhooks';
 import { ApiModule } from './api.module';
 import type { ApiRuntime } from './api-runtime';
+import { SSE_HEARTBEAT_MS } from './events/event-stream.service';
 import { ErrorFilter } from './http/error.filter';
 import { PinoNestLogger } from './http/nest-logger';
 import { requestContextMiddleware } from './http/request-context';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   rollouts?: RolloutApi;
   jobs?: JobApi;
   webhooks?: WebhookApi;
+  /** Interval of the SSE heartbeat comment, in ms. Default SSE_HEARTBEAT_MS (15 s). */
+  sseHeartbeatMs?: number;
 }
 
 /**
@@ -92,6 +95,7 @@ async function openRuntime(config: SwitchyardConfig, deps: ApiDeps): Promise<Api
       rollouts,
       jobs,
       webhooks,
+      sseHeartbeatMs: deps.sseHeartbeatMs ?? SSE_HEARTBEAT_MS,
       close,
     };
   } catch (err) {

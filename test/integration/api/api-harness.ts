@@ -259,7 +259,10 @@ export interface TestApi {
  * The real Nest app on real Redis (fresh prefix), with in-memory rollout, job and webhook
  * services so tests can see exactly what would have been enqueued.
  */
-export async function startTestApi(label = 'api'): Promise<TestApi> {
+export async function startTestApi(
+  label = 'api',
+  options: { sseHeartbeatMs?: number } = {},
+): Promise<TestApi> {
   const redis = await createTestRedis(label);
   const token = randomBytes(24).toString('base64url');
   const otherToken = randomBytes(24).toString('base64url');
@@ -275,7 +278,13 @@ export async function startTestApi(label = 'api'): Promise<TestApi> {
   const jobs = new FakeJobApi();
   const webhooks = new FakeWebhookApi();
 
-  const app = await createApi(config, { logger, rollouts, jobs, webhooks });
+  const app = await createApi(config, {
+    logger,
+    rollouts,
+    jobs,
+    webhooks,
+    sseHeartbeatMs: options.sseHeartbeatMs,
+  });
   return {
     app,
     server: app.getHttpServer(),

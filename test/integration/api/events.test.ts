@@ -17,6 +17,8 @@ interface SseFrame {
 /** A minimal EventSource: collects the frames of one text/event-stream response. */
 class SseClient {
   readonly frames: SseFrame[] = [];
+  /** Comment lines (heartbeats), without the leading colon. */
+  readonly comments: string[] = [];
   response!: IncomingMessage;
   private buffer = '';
   private req!: ClientRequest;
@@ -65,6 +67,7 @@ class SseClient {
       const frame: SseFrame = {};
       for (const line of block.split('\n')) {
         const colon = line.indexOf(':');
+        if (colon === 0) this.comments.push(line.slice(1).trim());
         if (colon <= 0) continue;
         const field = line.slice(0, colon) as keyof SseFrame;
         if (field === 'id' || field === 'event' || field === 'data')
@@ -86,6 +89,9 @@ function stepStarted(rolloutId: string | null, attempt = 1): NewEvent {
   };
 }
 
+/** Short, so the heartbeat test need not wait the production 15 s. */
+const HEARTBEAT_MS = 100;
+
 describe('server-sent events', () => {
   let api: TestApi;
   let auth: { Authorization: string };
@@ -100,7 +106,7 @@ describe('server-sent events', () => {
   }
 
   before(async () => {
-    api = await startTestApi('api-sse');
+    api = await startTestApi('api-sse', { sseHeartbeatMs: HEARTBEAT_MS });
     auth = { Authorization: `Bearer ${api.token}` };
     eventLog = new EventLog(api.redis.redis, api.redis.prefix);
     await api.app.listen(0, '127.0.0.1');
@@ -198,6 +204,18 @@ describe('server-sent events', () => {
       [mine.id, mineLive.id],
     );
     assert.ok(client.events.every((e) => e.data.rolloutId === rollout.id));
+  });
+
+  it('sends heartbeat comments while no event arrives', async () => {
+    const client = await connect('/v1/events');
+
+    await waitFor({
+      what: 'two heartbeat comments',
+      check: () => (client.comments.length >= 2 ? true : undefined),
+    });
+
+    assert.deepEqual(client.comments.slice(0, 2), ['heartbeat', 'heartbeat']);
+    assert.equal(client.events.length, 0);
   });
 
   it('stops following when the client disconnects', async () => {

@@ -84,16 +84,13 @@ describe('request validation', () => {
     });
 
     it('refuses unknown fields, one entry per field', async () => {
-      const res = await request(api.server)
-        .post('/v1/switches')
-        .set(auth)
-        .send({
-          name: 'sw1',
-          host: '127.0.0.2',
-          credentialRef: 'lab',
-          password: 'hunter2',
-          vendor: 'cisco',
-        });
+      const res = await request(api.server).post('/v1/switches').set(auth).send({
+        name: 'sw1',
+        host: '127.0.0.2',
+        credentialRef: 'lab',
+        password: 'hunter2',
+        vendor: 'cisco',
+      });
 
       assertBadRequest(res, ['password', 'vendor']);
     });

@@ -3,7 +3,7 @@ import type { HttpRequest, HttpResponse } from '../http/http-types';
 import type { SwitchyardEvent } from '@switchyard/contracts';
 import type { EventFilter, EventLog } from '@switchyard/events';
 import type { Logger } from '@switchyard/logging';
-import { EVENT_LOG, LOGGER } from '../api-runtime';
+import { EVENT_LOG, LOGGER, SSE_HEARTBEAT_INTERVAL } from '../api-runtime';
 import { requestLogger } from '../http/request-context';
 
 /** A comment line is sent this often so proxies and clients see the stream is alive, in ms. */
@@ -28,6 +28,7 @@ export class EventStreamService implements BeforeApplicationShutdown {
   constructor(
     @Inject(EVENT_LOG) private readonly events: EventLog,
     @Inject(LOGGER) logger: Logger,
+    @Inject(SSE_HEARTBEAT_INTERVAL) private readonly heartbeatMs: number,
   ) {
     this.logger = logger.child({ component: 'EventStreamService' });
   }
@@ -57,7 +58,7 @@ export class EventStreamService implements BeforeApplicationShutdown {
       'X-Accel-Buffering': 'no',
     });
     res.write(`retry: ${CLIENT_RETRY_MS}\n\n`);
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS);
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.heartbeatMs);
     log.debug({ lastEventId }, 'event stream opened');
 
     try {
