@@ -41,11 +41,6 @@ export class DeployContainerStep implements StepHandler {
     const existing = all.find((c) => c.name === containerName) ?? null;
     this.checkPortsFree(all, containerName, ports);
 
-    let running =
-      existing !== null &&
-      existing.running &&
-      sameImage(existing.image, image) &&
-      samePorts(existing, ports);
     if (existing && !sameImage(existing.image, image)) {
       throw new SwitchyardError(
         'NAME_IN_USE',
@@ -53,12 +48,12 @@ export class DeployContainerStep implements StepHandler {
       );
     }
 
-    if (
-      !running &&
-      existing &&
+    let running = existing !== null && existing.running && samePorts(existing, ports);
+    const stoppedOfOurs =
+      existing !== null &&
       !existing.running &&
-      (existing.ports.length === 0 || samePorts(existing, ports))
-    ) {
+      (existing.ports.length === 0 || samePorts(existing, ports));
+    if (stoppedOfOurs) {
       // A stopped container shows no ports in `docker ps -a`; start it and check them after.
       await this.dockerCommand(run, `docker start ${containerName}`);
       running = true;
@@ -77,8 +72,9 @@ export class DeployContainerStep implements StepHandler {
       });
     }
 
-    if (context.params.pageContent !== undefined)
+    if (context.params.pageContent !== undefined) {
       await this.ensurePage(run, containerName, context.params.pageContent, existing);
+    }
 
     const container = run.dryRun ? existing : await this.verify(run, containerName, ports);
     return run.outcome({

@@ -102,6 +102,22 @@ describe('StartDockerStep', () => {
     );
   });
 
+  it('fails with DOCKER_NOT_RUNNING when dockerd never reports running after the start', async () => {
+    const device = new ScriptedSwitch(
+      freshSwitchState({
+        ...READY,
+        daemonDiesAtStart: true,
+        docker: { running: false, pid: 1, carved: true, persistent: true },
+      }),
+    );
+
+    await assert.rejects(
+      step.run(testContext(device)),
+      (err: unknown) => isSwitchyardError(err) && err.code === 'DOCKER_NOT_RUNNING',
+    );
+    assert.ok(device.sent.filter((c) => c === 'service docker status').length > 2);
+  });
+
   it('refuses releases older than 9.2(1) with UNSUPPORTED_VERSION before entering Bash', async () => {
     const device = new ScriptedSwitch(freshSwitchState({ ...READY, release: '7.0(3)I7(1)' }));
 

@@ -17,6 +17,8 @@ export interface ScriptedSwitchState {
   dhcpServerDown: boolean;
   docker: { running: boolean; pid: number; carved: boolean; persistent: boolean };
   freeBootflashMb: number;
+  /** `service docker start` prints its usual lines but dockerd dies at once. */
+  daemonDiesAtStart: boolean;
   containers: ScriptedContainer[];
   /** Printed instead of the container id by the next `docker run`. */
   dockerRunFailure: string | null;
@@ -46,6 +48,7 @@ export function freshSwitchState(
     dhcpServerDown: false,
     docker: { running: false, pid: 17962, carved: false, persistent: false },
     freeBootflashMb: 1873,
+    daemonDiesAtStart: false,
     containers: [],
     dockerRunFailure: null,
     files: {},
@@ -303,7 +306,7 @@ export class ScriptedSwitch implements CliSession {
         "Starting dockerd with args '--debug=true':      .",
       ].join('\n');
     }
-    s.docker.running = true;
+    s.docker.running = !s.daemonDiesAtStart;
     return "Starting dockerd with args '--debug=true':      .";
   }
 
