@@ -82,7 +82,9 @@ export function shellWords(line: string): Word[] | undefined {
 function resolvePath(ctx: BashContext, path: string): string {
   const home = ctx.root ? '/root' : `/var/home/${ctx.user}`;
   const expanded = path === '~' ? home : path.startsWith('~/') ? `${home}${path.slice(1)}` : path;
-  const absolute = expanded.startsWith('/') ? expanded : `${ctx.cwd.replace(/\/$/, '')}/${expanded}`;
+  const absolute = expanded.startsWith('/')
+    ? expanded
+    : `${ctx.cwd.replace(/\/$/, '')}/${expanded}`;
   const parts: string[] = [];
   for (const part of absolute.split('/')) {
     if (part === '' || part === '.') continue;
@@ -155,7 +157,11 @@ export async function runBashLine(line: string, ctx: BashContext, io: ShellIo): 
   return status;
 }
 
-async function runPipelineCommands(commands: SimpleCommand[], ctx: BashContext, io: ShellIo): Promise<number> {
+async function runPipelineCommands(
+  commands: SimpleCommand[],
+  ctx: BashContext,
+  io: ShellIo,
+): Promise<number> {
   let input: string | undefined;
   let status = 0;
   for (let i = 0; i < commands.length; i++) {
@@ -163,12 +169,17 @@ async function runPipelineCommands(commands: SimpleCommand[], ctx: BashContext, 
     const last = i === commands.length - 1;
     const captured: string[] = [];
     const capture = !last || command.redirect !== undefined;
-    const stageIo: ShellIo = { namespace: io.namespace, write: capture ? (t) => captured.push(t) : io.write };
+    const stageIo: ShellIo = {
+      namespace: io.namespace,
+      write: capture ? (t) => captured.push(t) : io.write,
+    };
     status = await runCommand(command.argv, ctx, stageIo, input);
     input = captured.join('');
     if (command.redirect && command.redirect.path !== '/dev/null') {
       const path = resolvePath(ctx, command.redirect.path);
-      const before = command.redirect.append ? (ctx.state.files.get(path) ?? Buffer.alloc(0)) : Buffer.alloc(0);
+      const before = command.redirect.append
+        ? (ctx.state.files.get(path) ?? Buffer.alloc(0))
+        : Buffer.alloc(0);
       ctx.state.files.set(path, Buffer.concat([before, Buffer.from(input, 'utf8')]));
       input = '';
     }
@@ -179,20 +190,31 @@ async function runPipelineCommands(commands: SimpleCommand[], ctx: BashContext, 
 
 function expandPrintf(format: string, args: string[]): string {
   let index = 0;
-  const body = format.replace(/%([sd%])/g, (_, spec: string) => (spec === '%' ? '%' : (args[index++] ?? '')));
+  const body = format.replace(/%([sd%])/g, (_, spec: string) =>
+    spec === '%' ? '%' : (args[index++] ?? ''),
+  );
 
   return body.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\\\/g, '\\');
 }
 
 const NEEDS_ROOT = new Set(['service', 'chkconfig', 'iptables', 'truncate', 'e2fsck', 'resize2fs']);
 
-async function runCommand(argv: string[], ctx: BashContext, io: ShellIo, stdin: string | undefined): Promise<number> {
+async function runCommand(
+  argv: string[],
+  ctx: BashContext,
+  io: ShellIo,
+  stdin: string | undefined,
+): Promise<number> {
   const [name, ...args] = argv;
   if (!name) return 0;
   const state = ctx.state;
 
   if (!ctx.root && NEEDS_ROOT.has(name)) {
-    io.write(name === 'service' ? `${args[0] ?? ''}: Permission denied\n` : `${name}: Permission denied (you must be root)\n`);
+    io.write(
+      name === 'service'
+        ? `${args[0] ?? ''}: Permission denied\n`
+        : `${name}: Permission denied (you must be root)\n`,
+    );
     return 4;
   }
 
@@ -211,11 +233,17 @@ async function runCommand(argv: string[], ctx: BashContext, io: ShellIo, stdin: 
         io.write('iptables: this shell only lists rules (-L).\n');
         return 2;
       }
-      io.write(io.namespace === 'management' && args.join(' ').includes('nat') ? iptablesNat(state, args.includes('-n')) : emptyFilterTable());
+      io.write(
+        io.namespace === 'management' && args.join(' ').includes('nat')
+          ? iptablesNat(state, args.includes('-n'))
+          : emptyFilterTable(),
+      );
       return 0;
     case 'docker':
       if (!ctx.root) {
-        io.write('Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: dial unix /var/run/docker.sock: connect: permission denied\n');
+        io.write(
+          'Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: dial unix /var/run/docker.sock: connect: permission denied\n',
+        );
         return 1;
       }
       return ctx.engine.run(args, { ...io, files: shellFiles(ctx) });
@@ -274,7 +302,11 @@ async function runCommand(argv: string[], ctx: BashContext, io: ShellIo, stdin: 
       io.write(`${ctx.root ? 'root' : ctx.user}\n`);
       return 0;
     case 'id':
-      io.write(ctx.root ? 'uid=0(root) gid=0(root) groups=0(root)\n' : `uid=2002(${ctx.user}) gid=503(network-admin) groups=503(network-admin)\n`);
+      io.write(
+        ctx.root
+          ? 'uid=0(root) gid=0(root) groups=0(root)\n'
+          : `uid=2002(${ctx.user}) gid=503(network-admin) groups=503(network-admin)\n`,
+      );
       return 0;
     case 'hostname':
       io.write(`${state.hostname}\n`);
@@ -290,7 +322,9 @@ async function runCommand(argv: string[], ctx: BashContext, io: ShellIo, stdin: 
     case 'grep':
       return grepCommand(args, ctx, io, stdin);
     case 'wc':
-      io.write(`${(stdin ?? '').split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').length}\n`);
+      io.write(
+        `${(stdin ?? '').split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').length}\n`,
+      );
       return 0;
     case 'head':
     case 'tail': {
@@ -303,10 +337,14 @@ async function runCommand(argv: string[], ctx: BashContext, io: ShellIo, stdin: 
     case 'truncate':
       return truncateCommand(args, ctx, io);
     case 'e2fsck':
-      io.write(`e2fsck 1.42.9 (28-Dec-2013)\nPass 1: Checking inodes, blocks, and sizes\nPass 2: Checking directory structure\nPass 3: Checking directory connectivity\nPass 4: Checking reference counts\nPass 5: Checking group summary information\n/bootflash/dockerpart: 11/${Math.floor(state.docker.storageMb * 244.8)} files (0.0% non-contiguous), ${Math.floor(state.docker.storageMb * 65)}/${Math.floor((state.docker.storageMb * 1_000_000) / 1024)} blocks\n`);
+      io.write(
+        `e2fsck 1.42.9 (28-Dec-2013)\nPass 1: Checking inodes, blocks, and sizes\nPass 2: Checking directory structure\nPass 3: Checking directory connectivity\nPass 4: Checking reference counts\nPass 5: Checking group summary information\n/bootflash/dockerpart: 11/${Math.floor(state.docker.storageMb * 244.8)} files (0.0% non-contiguous), ${Math.floor(state.docker.storageMb * 65)}/${Math.floor((state.docker.storageMb * 1_000_000) / 1024)} blocks\n`,
+      );
       return 0;
     case 'resize2fs':
-      io.write(`resize2fs 1.42.9 (28-Dec-2013)\nResizing the filesystem on /bootflash/dockerpart to ${Math.floor((state.docker.storageMb * 1_000_000) / 1024)} (1k) blocks.\nThe filesystem on /bootflash/dockerpart is now ${Math.floor((state.docker.storageMb * 1_000_000) / 1024)} (1k) blocks long.\n\n`);
+      io.write(
+        `resize2fs 1.42.9 (28-Dec-2013)\nResizing the filesystem on /bootflash/dockerpart to ${Math.floor((state.docker.storageMb * 1_000_000) / 1024)} (1k) blocks.\nThe filesystem on /bootflash/dockerpart is now ${Math.floor((state.docker.storageMb * 1_000_000) / 1024)} (1k) blocks long.\n\n`,
+      );
       return 0;
   }
   io.write(`-bash: ${name}: command not found\n`);
@@ -342,16 +380,27 @@ function chkconfig(args: string[], ctx: BashContext, io: ShellIo): number {
   else if (args[0] === '--del' && args[1] === 'docker') docker.persistent = false;
   else if (args[0] === '--list') {
     const on = docker.persistent;
-    io.write(`docker         \t0:off\t1:off\t2:${on ? 'on' : 'off'}\t3:${on ? 'on' : 'off'}\t4:${on ? 'on' : 'off'}\t5:${on ? 'on' : 'off'}\t6:off\n`);
+    io.write(
+      `docker         \t0:off\t1:off\t2:${on ? 'on' : 'off'}\t3:${on ? 'on' : 'off'}\t4:${on ? 'on' : 'off'}\t5:${on ? 'on' : 'off'}\t6:off\n`,
+    );
   } else {
-    io.write(args[1] && args[1] !== 'docker' ? `error reading information on service ${args[1]}: No such file or directory\n` : 'usage:   chkconfig [--list] [name]\n');
+    io.write(
+      args[1] && args[1] !== 'docker'
+        ? `error reading information on service ${args[1]}: No such file or directory\n`
+        : 'usage:   chkconfig [--list] [name]\n',
+    );
     return 1;
   }
 
   return 0;
 }
 
-async function ipCommand(args: string[], ctx: BashContext, io: ShellIo, stdin: string | undefined): Promise<number> {
+async function ipCommand(
+  args: string[],
+  ctx: BashContext,
+  io: ShellIo,
+  stdin: string | undefined,
+): Promise<number> {
   if (args[0] !== 'netns') {
     io.write('Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n');
     return 255;
@@ -379,7 +428,12 @@ async function ipCommand(args: string[], ctx: BashContext, io: ShellIo, stdin: s
   return 255;
 }
 
-function base64Command(args: string[], ctx: BashContext, io: ShellIo, stdin: string | undefined): number {
+function base64Command(
+  args: string[],
+  ctx: BashContext,
+  io: ShellIo,
+  stdin: string | undefined,
+): number {
   const decode = args.some((a) => a === '-d' || a === '--decode');
   const file = args.find((a) => !a.startsWith('-'));
   let input: Buffer;
@@ -419,7 +473,14 @@ function lsCommand(args: string[], ctx: BashContext, io: ShellIo): number {
   for (const target of targets) {
     const path = resolvePath(ctx, target);
     if (path === '/bootflash/dockerpart' && state.docker.carved) {
-      io.write(entry(path, state.docker.storageMb * 1_000_000, new Date(state.docker.carvedAt ?? Date.now()), target));
+      io.write(
+        entry(
+          path,
+          state.docker.storageMb * 1_000_000,
+          new Date(state.docker.carvedAt ?? Date.now()),
+          target,
+        ),
+      );
       continue;
     }
     const file = state.files.get(path);
@@ -427,13 +488,29 @@ function lsCommand(args: string[], ctx: BashContext, io: ShellIo): number {
       io.write(entry(path, file.length, new Date(), target));
       continue;
     }
-    const children = [...state.files.keys()].filter((p) => p.startsWith(`${path.replace(/\/$/, '')}/`));
+    const children = [...state.files.keys()].filter((p) =>
+      p.startsWith(`${path.replace(/\/$/, '')}/`),
+    );
     if (path === '/bootflash' && state.docker.carved) {
-      io.write(entry(path, state.docker.storageMb * 1_000_000, new Date(state.docker.carvedAt ?? Date.now()), 'dockerpart'));
+      io.write(
+        entry(
+          path,
+          state.docker.storageMb * 1_000_000,
+          new Date(state.docker.carvedAt ?? Date.now()),
+          'dockerpart',
+        ),
+      );
     }
     if (children.length > 0 || path === ctx.cwd || path === '/bootflash' || path === '/root') {
       for (const child of children.sort()) {
-        io.write(entry(child, state.files.get(child)!.length, new Date(), child.slice(path.replace(/\/$/, '').length + 1)));
+        io.write(
+          entry(
+            child,
+            state.files.get(child)!.length,
+            new Date(),
+            child.slice(path.replace(/\/$/, '').length + 1),
+          ),
+        );
       }
       continue;
     }
@@ -444,10 +521,17 @@ function lsCommand(args: string[], ctx: BashContext, io: ShellIo): number {
   return status;
 }
 
-function grepCommand(args: string[], ctx: BashContext, io: ShellIo, stdin: string | undefined): number {
+function grepCommand(
+  args: string[],
+  ctx: BashContext,
+  io: ShellIo,
+  stdin: string | undefined,
+): number {
   const flags = args.filter((a) => a.startsWith('-'));
   const [pattern, file] = args.filter((a) => !a.startsWith('-'));
-  const text = file ? (ctx.state.files.get(resolvePath(ctx, file))?.toString('utf8') ?? '') : (stdin ?? '');
+  const text = file
+    ? (ctx.state.files.get(resolvePath(ctx, file))?.toString('utf8') ?? '')
+    : (stdin ?? '');
   let re: RegExp;
   try {
     re = new RegExp(pattern ?? '', flags.includes('-i') ? 'i' : '');
@@ -472,7 +556,9 @@ function truncateCommand(args: string[], ctx: BashContext, io: ShellIo): number 
   }
   const addMb = Number(grow[1]);
   if (addMb > ctx.state.freeBootflashMb) {
-    io.write(`truncate: failed to truncate '${path}' at ${(ctx.state.docker.storageMb + addMb) * 1_000_000} bytes: No space left on device\n`);
+    io.write(
+      `truncate: failed to truncate '${path}' at ${(ctx.state.docker.storageMb + addMb) * 1_000_000} bytes: No space left on device\n`,
+    );
     return 1;
   }
   ctx.state.docker.storageMb += addMb;
@@ -488,5 +574,15 @@ function ifconfigLoOnly(): string {
 function emptyFilterTable(): string {
   const header = 'target     prot opt source               destination         ';
 
-  return ['Chain INPUT (policy ACCEPT)', header, '', 'Chain FORWARD (policy ACCEPT)', header, '', 'Chain OUTPUT (policy ACCEPT)', header, ''].join('\n');
+  return [
+    'Chain INPUT (policy ACCEPT)',
+    header,
+    '',
+    'Chain FORWARD (policy ACCEPT)',
+    header,
+    '',
+    'Chain OUTPUT (policy ACCEPT)',
+    header,
+    '',
+  ].join('\n');
 }

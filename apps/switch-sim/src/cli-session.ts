@@ -98,7 +98,12 @@ export class CliSession {
       return `bash-${bashVersion(this.host.release)}${level.root ? '#' : '$'} `;
     }
     const maint = this.host.options.maintenanceMode ? '(maint-mode)' : '';
-    const suffix = { exec: '', config: '(config)', 'config-if': '(config-if)', 'config-vrf': '(config-vrf)' }[this.mode];
+    const suffix = {
+      exec: '',
+      config: '(config)',
+      'config-if': '(config-if)',
+      'config-vrf': '(config-vrf)',
+    }[this.mode];
 
     return `${hostname}${maint}${suffix}# `;
   }
@@ -140,7 +145,10 @@ export class CliSession {
 
     this.commandsSeen++;
     if (this.host.commandShouldDrop()) {
-      this.host.logger?.info({ switch: this.host.state.hostname }, 'dropping the connection on a command (fault injection)');
+      this.host.logger?.info(
+        { switch: this.host.state.hostname },
+        'dropping the connection on a command (fault injection)',
+      );
       this.channel.drop();
       return 0;
     }
@@ -201,18 +209,24 @@ export class CliSession {
     return first;
   }
 
-  private parseFilters(filters: string[], offset: number): ((text: string) => string) | string | undefined {
+  private parseFilters(
+    filters: string[],
+    offset: number,
+  ): ((text: string) => string) | string | undefined {
     if (filters.length === 0) return undefined;
     const steps: ((text: string) => string)[] = [];
     for (const filter of filters) {
       const match = FILTERS.match(filter, this);
-      if (match.kind !== 'ok') return caretError(this.promptWidth() + offset + 2 + match.column, capitalise(match.kind));
+      if (match.kind !== 'ok')
+        return caretError(this.promptWidth() + offset + 2 + match.column, capitalise(match.kind));
       const [name] = match.words;
       const pattern = match.params.join(' ');
       const re = safeRegex(pattern);
       const lines = (text: string): string[] => text.replace(/\n$/, '').split('\n');
-      if (name === 'include' || name === 'grep' || name === 'egrep') steps.push((t) => joinLines(lines(t).filter((l) => re.test(l))));
-      else if (name === 'exclude') steps.push((t) => joinLines(lines(t).filter((l) => !re.test(l))));
+      if (name === 'include' || name === 'grep' || name === 'egrep')
+        steps.push((t) => joinLines(lines(t).filter((l) => re.test(l))));
+      else if (name === 'exclude')
+        steps.push((t) => joinLines(lines(t).filter((l) => !re.test(l))));
       else if (name === 'begin') {
         steps.push((t) => {
           const all = lines(t);
@@ -228,7 +242,9 @@ export class CliSession {
 
   /** Commands listed in `confirmations` (and `reload`) ask first; `terminal dont-ask` skips. */
   private async confirm(canonical: string, typed: string): Promise<boolean> {
-    const listed = (this.host.options.confirmations ?? []).some((c) => c === canonical || c === typed.replace(/\s+/g, ' '));
+    const listed = (this.host.options.confirmations ?? []).some(
+      (c) => c === canonical || c === typed.replace(/\s+/g, ' '),
+    );
     if (!listed || this.dontAsk) return true;
     const terminal = this.channel.terminal;
     if (!terminal) return true;
@@ -244,7 +260,8 @@ export class CliSession {
     this.out = [];
     if (filter) text = filter(text);
     if (text === '') return;
-    if (this.wrapColumns && this.wrapColumns < MAX_TERMINAL_WIDTH) text = wrap(text, this.wrapColumns);
+    if (this.wrapColumns && this.wrapColumns < MAX_TERMINAL_WIDTH)
+      text = wrap(text, this.wrapColumns);
     const terminal = this.channel.terminal;
     if (!terminal || !this.pagerLines) {
       this.write(text);
@@ -344,7 +361,9 @@ export class CliSession {
   }
 
   async copyRunStart(): Promise<void> {
-    const listed = Object.keys(this.host.options.slowCommands ?? {}).some((c) => c.startsWith('copy'));
+    const listed = Object.keys(this.host.options.slowCommands ?? {}).some((c) =>
+      c.startsWith('copy'),
+    );
     if (!listed) await this.host.clock.wait(COPY_RUN_START_MS);
     this.emit(COPY_RUN_START_OUTPUT);
   }
@@ -393,7 +412,11 @@ export class CliSession {
       if (rest[0] === 'su' || (rest[0] === '-i' && rest.length === 1) || rest[0] === '-s') {
         if (!this.channel.terminal) return 0;
         const login = rest.includes('-') || rest.includes('-l') || rest[0] === '-i';
-        this.bash.push({ root: true, style: login ? 'login-root' : 'root', cwd: login ? '/root' : level.cwd });
+        this.bash.push({
+          root: true,
+          style: login ? 'login-root' : 'root',
+          cwd: login ? '/root' : level.cwd,
+        });
         return 0;
       }
       return this.bashCommand(line.replace(/^\s*sudo\s+/, ''), { ...level, root: true });
@@ -401,13 +424,19 @@ export class CliSession {
     if (words[0] === 'sudo') return this.bashCommand(line.replace(/^\s*sudo\s+/, ''), level);
     if (words[0] === 'su' && !level.root) {
       this.write('Password: ');
-      const password = this.channel.terminal ? await this.channel.terminal.readLine(false) : undefined;
+      const password = this.channel.terminal
+        ? await this.channel.terminal.readLine(false)
+        : undefined;
       this.write('\n');
       if (password !== this.host.options.password) {
         this.write('su: Authentication failure\n');
         return 1;
       }
-      this.bash.push({ root: true, style: words.includes('-') ? 'login-root' : 'root', cwd: level.cwd });
+      this.bash.push({
+        root: true,
+        style: words.includes('-') ? 'login-root' : 'root',
+        cwd: level.cwd,
+      });
       return 0;
     }
 
@@ -457,7 +486,9 @@ export class CliSession {
   }
 }
 
-function capitalise(kind: 'invalid' | 'ambiguous' | 'incomplete'): 'Invalid' | 'Ambiguous' | 'Incomplete' {
+function capitalise(
+  kind: 'invalid' | 'ambiguous' | 'incomplete',
+): 'Invalid' | 'Ambiguous' | 'Incomplete' {
   return (kind[0]!.toUpperCase() + kind.slice(1)) as 'Invalid' | 'Ambiguous' | 'Incomplete';
 }
 
@@ -493,17 +524,34 @@ const featureOn = (name: string) => (ctx: Ctx) => ctx.hostState.features.has(nam
 function addShowCommands(tree: CommandTree<Ctx>): void {
   const state = (ctx: Ctx): DeviceState => ctx.hostState;
   tree
-    .add('show version', (ctx) => ctx.emit(showVersion(state(ctx), ctx.switchHost.release, ctx.switchHost.clock)))
+    .add('show version', (ctx) =>
+      ctx.emit(showVersion(state(ctx), ctx.switchHost.release, ctx.switchHost.clock)),
+    )
     .add('show clock', (ctx) => ctx.emit(showClock()))
     .add('show feature', (ctx) => ctx.emit(showFeature(state(ctx))))
     .add('show hostname', (ctx) => ctx.emit(`${state(ctx).hostname} \n`))
     .add('show vrf', (ctx) => ctx.emit(showVrf()))
     .add('show users', (ctx) => ctx.emit(showUsers(ctx)))
     .add('show interface mgmt0', (ctx) => ctx.emit(showInterfaceMgmt0(state(ctx))))
-    .add('show running-config', (ctx) => ctx.emit(showRunningConfig(state(ctx), ctx.switchHost.release)))
-    .add('show running-config interface mgmt0', (ctx) => ctx.emit(showRunningConfig(state(ctx), ctx.switchHost.release, 'mgmt0')))
-    .add('show startup-config', (ctx) => ctx.emit(showRunningConfig(state(ctx), ctx.switchHost.release).replace('show running-config', 'show startup-config')))
-    .add('show terminal', (ctx) => ctx.emit(`TTY: /dev/pts/0 Type: "vt100"\nLength: 0 lines, Width: 511 columns\nSession Timeout: None\n`));
+    .add('show running-config', (ctx) =>
+      ctx.emit(showRunningConfig(state(ctx), ctx.switchHost.release)),
+    )
+    .add('show running-config interface mgmt0', (ctx) =>
+      ctx.emit(showRunningConfig(state(ctx), ctx.switchHost.release, 'mgmt0')),
+    )
+    .add('show startup-config', (ctx) =>
+      ctx.emit(
+        showRunningConfig(state(ctx), ctx.switchHost.release).replace(
+          'show running-config',
+          'show startup-config',
+        ),
+      ),
+    )
+    .add('show terminal', (ctx) =>
+      ctx.emit(
+        `TTY: /dev/pts/0 Type: "vt100"\nLength: 0 lines, Width: 511 columns\nSession Timeout: None\n`,
+      ),
+    );
 
   const brief = (ctx: Ctx, vrf: string): number => {
     const text = showIpIntBrief(state(ctx), vrf);
@@ -526,9 +574,39 @@ function addShowCommands(tree: CommandTree<Ctx>): void {
 
   // Real keywords next to the ones above, so abbreviations are as ambiguous as on a switch.
   tree.known(
-    ...['aaa', 'access-lists', 'accounting', 'boot', 'cdp', 'cli', 'copyright', 'cores', 'debug', 'environment', 'feature-set', 'file', 'hardware', 'interface', 'inventory', 'ipv6', 'license', 'lldp', 'logging', 'module', 'ntp', 'processes', 'spanning-tree', 'ssh', 'system', 'tech-support', 'vlan'].map((k) => `show ${k}`),
+    ...[
+      'aaa',
+      'access-lists',
+      'accounting',
+      'boot',
+      'cdp',
+      'cli',
+      'copyright',
+      'cores',
+      'debug',
+      'environment',
+      'feature-set',
+      'file',
+      'hardware',
+      'interface',
+      'inventory',
+      'ipv6',
+      'license',
+      'lldp',
+      'logging',
+      'module',
+      'ntp',
+      'processes',
+      'spanning-tree',
+      'ssh',
+      'system',
+      'tech-support',
+      'vlan',
+    ].map((k) => `show ${k}`),
     ...['arp', 'access-lists', 'bgp', 'igmp', 'ospf', 'pim', 'dhcp'].map((k) => `show ip ${k}`),
-    ...['aaa', 'all', 'bgp', 'diff', 'exclude', 'feature', 'ipqos', 'vdc-all'].map((k) => `show running-config ${k}`),
+    ...['aaa', 'all', 'bgp', 'diff', 'exclude', 'feature', 'ipqos', 'vdc-all'].map(
+      (k) => `show running-config ${k}`,
+    ),
   );
 }
 
@@ -537,7 +615,9 @@ function showUsers(ctx: Ctx): string {
   for (const u of ctx.switchHost.users()) {
     const d = new Date(u.since);
     const time = `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)}`;
-    lines.push(`${u.user.padEnd(9)}${u.line.padEnd(13)}${time}   .      ${String(process.pid).padStart(6)} (${u.from}) session=ssh`);
+    lines.push(
+      `${u.user.padEnd(9)}${u.line.padEnd(13)}${time}   .      ${String(process.pid).padStart(6)} (${u.from}) session=ssh`,
+    );
   }
 
   return lines.join('\n') + '\n';
@@ -570,7 +650,36 @@ function buildExecTree(): CommandTree<Ctx> {
       'terminal monitor',
       'copy bootflash:',
       'copy startup-config',
-      ...['attach', 'cd', 'clear', 'cli', 'debug', 'delete', 'dir', 'find', 'gunzip', 'install', 'load', 'mkdir', 'move', 'ping', 'rmdir', 'send', 'setup', 'ssh', 'system', 'tac-pcap', 'tail', 'tar', 'telnet', 'test', 'traceroute', 'undebug', 'where', 'write'],
+      ...[
+        'attach',
+        'cd',
+        'clear',
+        'cli',
+        'debug',
+        'delete',
+        'dir',
+        'find',
+        'gunzip',
+        'install',
+        'load',
+        'mkdir',
+        'move',
+        'ping',
+        'rmdir',
+        'send',
+        'setup',
+        'ssh',
+        'system',
+        'tac-pcap',
+        'tail',
+        'tar',
+        'telnet',
+        'test',
+        'traceroute',
+        'undebug',
+        'where',
+        'write',
+      ],
     );
   addShowCommands(tree);
 
@@ -607,7 +716,27 @@ function buildConfigTree(): CommandTree<Ctx> {
       'interface loopback',
       'interface vlan',
       'interface port-channel',
-      ...['aaa', 'banner', 'boot', 'cli', 'clock', 'ip', 'ipv6', 'line', 'logging', 'ntp', 'password', 'role', 'router', 'snmp-server', 'spanning-tree', 'system', 'username', 'vlan', 'vpc'],
+      ...[
+        'aaa',
+        'banner',
+        'boot',
+        'cli',
+        'clock',
+        'ip',
+        'ipv6',
+        'line',
+        'logging',
+        'ntp',
+        'password',
+        'role',
+        'router',
+        'snmp-server',
+        'spanning-tree',
+        'system',
+        'username',
+        'vlan',
+        'vpc',
+      ],
     );
   addShowCommands(tree);
 
@@ -631,17 +760,35 @@ function buildInterfaceTree(): CommandTree<Ctx> {
     .add('ip address <prefix>', (ctx, [prefix]) => {
       const [address, length] = prefix!.split('/');
       const m = ctx.hostState.mgmt0;
-      Object.assign(m, { mode: 'static', address, prefixLength: Number(length), gateway: undefined, since: Date.now() });
+      Object.assign(m, {
+        mode: 'static',
+        address,
+        prefixLength: Number(length),
+        gateway: undefined,
+        since: Date.now(),
+      });
       changed(ctx);
     })
     .add('no ip address', (ctx) => {
-      Object.assign(ctx.hostState.mgmt0, { mode: 'static', address: undefined, gateway: undefined });
+      Object.assign(ctx.hostState.mgmt0, {
+        mode: 'static',
+        address: undefined,
+        gateway: undefined,
+      });
       changed(ctx);
     })
-    .add('no ip address dhcp', (ctx) => {
-      Object.assign(ctx.hostState.mgmt0, { mode: 'static', address: undefined, gateway: undefined });
-      changed(ctx);
-    }, featureOn('dhcp'))
+    .add(
+      'no ip address dhcp',
+      (ctx) => {
+        Object.assign(ctx.hostState.mgmt0, {
+          mode: 'static',
+          address: undefined,
+          gateway: undefined,
+        });
+        changed(ctx);
+      },
+      featureOn('dhcp'),
+    )
     .add('vrf member <word>', (ctx, [vrf]) => {
       ctx.hostState.mgmt0.vrf = vrf!;
       changed(ctx);
@@ -694,4 +841,19 @@ const FILTERS = new CommandTree<Ctx>()
   .add('egrep <rest>', () => undefined)
   .add('count', () => undefined)
   .add('no-more', () => undefined)
-  .known('head', 'human', 'json', 'last', 'less', 'section', 'sed', 'sort', 'tr', 'uniq', 'vsh', 'wc', 'xml', 'diff');
+  .known(
+    'head',
+    'human',
+    'json',
+    'last',
+    'less',
+    'section',
+    'sed',
+    'sort',
+    'tr',
+    'uniq',
+    'vsh',
+    'wc',
+    'xml',
+    'diff',
+  );

@@ -38,7 +38,8 @@ export function formatRouteAge(ms: number): string {
   if (seconds < day) {
     return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
   }
-  if (seconds < week) return `${Math.floor(seconds / day)}d${pad(Math.floor((seconds % day) / 3600))}h`;
+  if (seconds < week)
+    return `${Math.floor(seconds / day)}d${pad(Math.floor((seconds % day) / 3600))}h`;
   if (seconds < year) return `${Math.floor(seconds / week)}w${Math.floor((seconds % week) / day)}d`;
 
   return `${Math.floor(seconds / year)}y${Math.floor((seconds % year) / week)}w`;

@@ -26,7 +26,11 @@ export interface Failed {
 }
 
 /** Returns the command's exit status (0 when nothing is returned). */
-export type Handler<C> = (ctx: C, params: string[], words: string[]) => Promise<number | void> | number | void;
+export type Handler<C> = (
+  ctx: C,
+  params: string[],
+  words: string[],
+) => Promise<number | void> | number | void;
 
 interface Node<C> {
   keyword?: string;
@@ -50,7 +54,12 @@ function accepts(kind: ParamKind, text: string): boolean {
       return IPV4.test(text);
     case 'prefix': {
       const [address, length, extra] = text.split('/');
-      return extra === undefined && IPV4.test(address ?? '') && /^\d+$/.test(length ?? '') && Number(length) <= 32;
+      return (
+        extra === undefined &&
+        IPV4.test(address ?? '') &&
+        /^\d+$/.test(length ?? '') &&
+        Number(length) <= 32
+      );
     }
   }
 }

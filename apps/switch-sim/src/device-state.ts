@@ -142,7 +142,12 @@ export class DeviceState {
     for (const c of this.containers.values()) {
       if (c.status !== 'running') continue;
       for (const p of c.ports) {
-        rules.push({ hostPort: p.host, containerIp: c.ip, containerPort: p.container, container: c.name });
+        rules.push({
+          hostPort: p.host,
+          containerIp: c.ip,
+          containerPort: p.container,
+          container: c.name,
+        });
       }
     }
 

@@ -75,7 +75,9 @@ export class DockerDaemon {
   private async doStart(io: ShellIo): Promise<number> {
     const docker = this.state.docker;
     if (!docker.carved) {
-      io.write(`Free bootflash: ${Math.floor(this.state.freeBootflashMb)} MB, total bootflash: ${this.state.totalBootflashMb} MB\n`);
+      io.write(
+        `Free bootflash: ${Math.floor(this.state.freeBootflashMb)} MB, total bootflash: ${this.state.totalBootflashMb} MB\n`,
+      );
       if (this.state.freeBootflashMb < docker.storageMb) {
         io.write(
           `Insufficient bootflash space: carving docker storage needs ${docker.storageMb} MB, ${Math.floor(this.state.freeBootflashMb)} MB free.\n` +

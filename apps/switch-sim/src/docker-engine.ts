@@ -79,8 +79,18 @@ const REGISTRY: Record<string, CatalogueImage> = {
     webRoot: '/usr/local/apache2/htdocs',
     defaultPage: '<html><body><h1>It works!</h1></body></html>\n',
   },
-  'alpine:latest': { sizeMb: 5.58, command: '/bin/sh', layers: layersFor('alpine', 1), digest: `sha256:${sha256('alpine')}` },
-  'busybox:latest': { sizeMb: 1.22, command: 'sh', layers: layersFor('busybox', 1), digest: `sha256:${sha256('busybox')}` },
+  'alpine:latest': {
+    sizeMb: 5.58,
+    command: '/bin/sh',
+    layers: layersFor('alpine', 1),
+    digest: `sha256:${sha256('alpine')}`,
+  },
+  'busybox:latest': {
+    sizeMb: 1.22,
+    command: 'sh',
+    layers: layersFor('busybox', 1),
+    digest: `sha256:${sha256('busybox')}`,
+  },
 };
 
 /** Nominal time a pull takes on the 9000v's management network, in ms. */
@@ -88,7 +98,8 @@ const PULL_MS = 3000;
 /** The first container gets .2: .1 is the docker0 bridge. */
 const FIRST_CONTAINER_HOST = 2;
 
-const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
+const DAEMON_DOWN =
+  'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
 const DNS_FAILURE =
   'Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io on [::1]:53: dial udp [::1]:53: connect: cannot assign requested address.';
 
@@ -108,18 +119,34 @@ function shortCommand(command: string): string {
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(20, ...rows.map((r) => r[col]!.length + 3)));
 
-  return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]!))).join('').trimEnd() + '\n').join('');
+  return rows
+    .map(
+      (r) =>
+        r
+          .map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]!)))
+          .join('')
+          .trimEnd() + '\n',
+    )
+    .join('');
 }
 
 /** Go template subset: `{{.A.B}}`, `{{json .A}}`, `{{.Names}}`. */
 function renderTemplate(template: string, value: Record<string, unknown>): string {
-  const text = template.replace(/\{\{\s*(json\s+)?\.([\w.]*)\s*\}\}/g, (_, json: string | undefined, path: string) => {
-    let v: unknown = value;
-    for (const key of path.split('.').filter(Boolean)) v = (v as Record<string, unknown> | undefined)?.[key];
-    if (json) return JSON.stringify(v ?? null);
+  const text = template.replace(
+    /\{\{\s*(json\s+)?\.([\w.]*)\s*\}\}/g,
+    (_, json: string | undefined, path: string) => {
+      let v: unknown = value;
+      for (const key of path.split('.').filter(Boolean))
+        v = (v as Record<string, unknown> | undefined)?.[key];
+      if (json) return JSON.stringify(v ?? null);
 
-    return v === undefined || v === null ? '<no value>' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  });
+      return v === undefined || v === null
+        ? '<no value>'
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
+    },
+  );
 
   return text.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 }
@@ -137,7 +164,12 @@ export class DockerEngine {
     this.registry = { ...REGISTRY };
     for (const [name, sizeMb] of Object.entries(options.images ?? {})) {
       const key = normaliseImage(name);
-      this.registry[key] = { sizeMb, command: '/bin/sh', layers: layersFor(key, 3), digest: `sha256:${sha256(key)}` };
+      this.registry[key] = {
+        sizeMb,
+        command: '/bin/sh',
+        layers: layersFor(key, 3),
+        digest: `sha256:${sha256(key)}`,
+      };
     }
   }
 
@@ -167,7 +199,9 @@ export class DockerEngine {
       return 0;
     }
     if (!this.state.docker.running) {
-      io.write(sub === 'run' ? `docker: ${DAEMON_DOWN}.\nSee 'docker run --help'.\n` : `${DAEMON_DOWN}\n`);
+      io.write(
+        sub === 'run' ? `docker: ${DAEMON_DOWN}.\nSee 'docker run --help'.\n` : `${DAEMON_DOWN}\n`,
+      );
       return 1;
     }
 
@@ -199,7 +233,9 @@ export class DockerEngine {
       case 'exec':
         return this.dockerExec(rest, io);
       case 'version':
-        io.write('Client:\n Version:           18.09.0-ce\n API version:       1.39\n\nServer:\n Engine:\n  Version:          18.09.0-ce\n  API version:      1.39 (minimum version 1.12)\n');
+        io.write(
+          'Client:\n Version:           18.09.0-ce\n API version:       1.39\n\nServer:\n Engine:\n  Version:          18.09.0-ce\n  API version:      1.39 (minimum version 1.12)\n',
+        );
         return 0;
     }
     io.write(`docker: '${sub}' is not a docker command.\nSee 'docker --help'\n`);
@@ -231,15 +267,29 @@ export class DockerEngine {
     const entry = this.registry[key];
     const [name, tag] = key.split(':') as [string, string];
     if (!this.state.images.has(key)) {
-      this.state.images.set(key, { name, tag, id: sha256(`image:${key}`).slice(0, 12), sizeMb: entry?.sizeMb ?? 10, pulledAt: Date.now() });
+      this.state.images.set(key, {
+        name,
+        tag,
+        id: sha256(`image:${key}`).slice(0, 12),
+        sizeMb: entry?.sizeMb ?? 10,
+        pulledAt: Date.now(),
+      });
     }
   }
 
   /** Pulls an image when missing; false (after printing why) when it cannot. */
-  private async pull(key: string, io: ShellIo, prefix: string, explicit: boolean): Promise<boolean> {
+  private async pull(
+    key: string,
+    io: ShellIo,
+    prefix: string,
+    explicit: boolean,
+  ): Promise<boolean> {
     const entry = this.registry[key];
     if (this.state.images.has(key)) {
-      if (explicit) io.write(`${key.split(':')[1]}: Pulling from library/${key.split(':')[0]}\nDigest: ${entry?.digest ?? ''}\nStatus: Image is up to date for ${key}\n`);
+      if (explicit)
+        io.write(
+          `${key.split(':')[1]}: Pulling from library/${key.split(':')[0]}\nDigest: ${entry?.digest ?? ''}\nStatus: Image is up to date for ${key}\n`,
+        );
       return true;
     }
     if (!explicit) io.write(`Unable to find image '${key}' locally\n`);
@@ -253,7 +303,9 @@ export class DockerEngine {
     if (!entry) {
       await this.clock.wait(PULL_MS / 3);
       const repo = key.split(':')[0];
-      io.write(`${prefix}Error response from daemon: pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied.\n`);
+      io.write(
+        `${prefix}Error response from daemon: pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied.\n`,
+      );
       return false;
     }
 
@@ -266,7 +318,9 @@ export class DockerEngine {
       await this.clock.wait(PULL_MS / entry.layers.length);
       landedMb += perLayerMb;
       if (landedMb > freeMb) {
-        io.write(`${prefix}failed to register layer: Error processing tar file(exit status 1): write /var/lib/docker/tmp/${layer}/layer.tar: no space left on device\n`);
+        io.write(
+          `${prefix}failed to register layer: Error processing tar file(exit status 1): write /var/lib/docker/tmp/${layer}/layer.tar: no space left on device\n`,
+        );
         return false;
       }
       io.write(`${layer}: Pull complete \n`);
@@ -294,7 +348,8 @@ export class DockerEngine {
     let autoRemove = false;
     let detach = false;
     let i = 0;
-    const valueOf = (arg: string): string | undefined => (arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i]);
+    const valueOf = (arg: string): string | undefined =>
+      arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
 
     for (; i < args.length; i++) {
       const arg = args[i]!;
@@ -311,10 +366,35 @@ export class DockerEngine {
       else if (flag === '--restart') restart = valueOf(arg) ?? 'no';
       else if (flag === '--rm') autoRemove = true;
       else if (flag === '-d' || flag === '--detach') detach = true;
-      else if (['-e', '--env', '-v', '--volume', '--network', '--net', '--hostname', '-h', '--cap-add', '--entrypoint', '-w', '--workdir', '-u', '--user', '--label', '-l'].includes(flag)) {
+      else if (
+        [
+          '-e',
+          '--env',
+          '-v',
+          '--volume',
+          '--network',
+          '--net',
+          '--hostname',
+          '-h',
+          '--cap-add',
+          '--entrypoint',
+          '-w',
+          '--workdir',
+          '-u',
+          '--user',
+          '--label',
+          '-l',
+        ].includes(flag)
+      ) {
         if (!arg.includes('=')) i++;
       } else if (/^-[dit]+$/.test(arg)) detach ||= arg.includes('d');
-      else if (flag !== '--privileged' && flag !== '-i' && flag !== '-t' && flag !== '--interactive' && flag !== '--tty') {
+      else if (
+        flag !== '--privileged' &&
+        flag !== '-i' &&
+        flag !== '-t' &&
+        flag !== '--interactive' &&
+        flag !== '--tty'
+      ) {
         io.write(`unknown flag: ${flag}\nSee 'docker run --help'.\n`);
         return 125;
       }
@@ -326,13 +406,15 @@ export class DockerEngine {
     }
     const commandArgs = args.slice(i + 1);
     if (autoRemove && restart !== 'no') {
-      io.write('docker: Conflicting options: --restart and --rm.\nSee \'docker run --help\'.\n');
+      io.write("docker: Conflicting options: --restart and --rm.\nSee 'docker run --help'.\n");
       return 125;
     }
 
     const existing = name ? this.state.containers.get(name) : undefined;
     if (existing) {
-      io.write(`docker: Error response from daemon: Conflict. The container name "/${name}" is already in use by container "${existing.id}". You have to remove (or rename) that container to be able to reuse that name.\nSee 'docker run --help'.\n`);
+      io.write(
+        `docker: Error response from daemon: Conflict. The container name "/${name}" is already in use by container "${existing.id}". You have to remove (or rename) that container to be able to reuse that name.\nSee 'docker run --help'.\n`,
+      );
       return 125;
     }
     const key = normaliseImage(imageRef);
@@ -347,11 +429,14 @@ export class DockerEngine {
       ports,
       restart,
       autoRemove,
-      command: commandArgs.length > 0 ? commandArgs.join(' ') : (this.registry[key]?.command ?? '/bin/sh'),
+      command:
+        commandArgs.length > 0 ? commandArgs.join(' ') : (this.registry[key]?.command ?? '/bin/sh'),
     });
     const started = await this.startContainer(container);
     if (started !== undefined) {
-      io.write(`docker: Error response from daemon: driver failed programming external connectivity on endpoint ${container.name} (${sha256(container.id).slice(0, 64)}): ${started}.\n`);
+      io.write(
+        `docker: Error response from daemon: driver failed programming external connectivity on endpoint ${container.name} (${sha256(container.id).slice(0, 64)}): ${started}.\n`,
+      );
       if (autoRemove) this.state.containers.delete(container.name);
       return 125;
     }
@@ -360,7 +445,14 @@ export class DockerEngine {
     return 0;
   }
 
-  private createContainer(c: { name: string; image: string; ports: PortMapping[]; restart: string; autoRemove: boolean; command: string }): ContainerState {
+  private createContainer(c: {
+    name: string;
+    image: string;
+    ports: PortMapping[];
+    restart: string;
+    autoRemove: boolean;
+    command: string;
+  }): ContainerState {
     const container: ContainerState = {
       id: randomHex(32),
       name: c.name,
@@ -376,14 +468,16 @@ export class DockerEngine {
       files: new Map(),
     };
     this.state.containers.set(container.name, container);
-    
+
     return container;
   }
 
   /** Starts a container: an address, and a real HTTP listener per published port. Returns an error text on failure. */
   private async startContainer(c: ContainerState): Promise<string | undefined> {
     for (const p of c.ports) {
-      const owner = [...this.state.containers.values()].find((o) => o !== c && o.status === 'running' && o.ports.some((op) => op.host === p.host));
+      const owner = [...this.state.containers.values()].find(
+        (o) => o !== c && o.status === 'running' && o.ports.some((op) => op.host === p.host),
+      );
       if (owner) return `Bind for 0.0.0.0:${p.host} failed: port is already allocated`;
     }
     for (const p of c.ports) {
@@ -409,7 +503,9 @@ export class DockerEngine {
   }
 
   private nextIp(): string {
-    const used = new Set([...this.state.containers.values()].filter((c) => c.status === 'running').map((c) => c.ip));
+    const used = new Set(
+      [...this.state.containers.values()].filter((c) => c.status === 'running').map((c) => c.ip),
+    );
     let host = FIRST_CONTAINER_HOST;
     while (used.has(`172.17.0.${host}`)) host++;
 
@@ -424,14 +520,19 @@ export class DockerEngine {
     const copied = c.files.get(file);
     if (copied) return copied;
 
-    return file === `${entry.webRoot}/index.html` && entry.defaultPage ? Buffer.from(entry.defaultPage) : undefined;
+    return file === `${entry.webRoot}/index.html` && entry.defaultPage
+      ? Buffer.from(entry.defaultPage)
+      : undefined;
   }
 
   private async openListener(c: ContainerState, p: PortMapping): Promise<string | undefined> {
     const address = this.state.mgmt0.address;
     if (!address || !isLoopback(address)) {
       // The published port is only reachable on loopback addresses; no listener elsewhere.
-      this.logger?.warn({ switch: this.state.hostname, address }, 'mgmt0 address is not a loopback address; published port not opened');
+      this.logger?.warn(
+        { switch: this.state.hostname, address },
+        'mgmt0 address is not a loopback address; published port not opened',
+      );
       return undefined;
     }
     const server = createServer((req, res) => {
@@ -444,16 +545,26 @@ export class DockerEngine {
       const body = this.page(current, (req.url ?? '/').split('?')[0]!);
       if (!body) {
         res.writeHead(404, { 'Content-Type': 'text/html', Server: 'nginx/1.17.3' });
-        res.end('<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n</body>\r\n</html>\r\n');
+        res.end(
+          '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n</body>\r\n</html>\r\n',
+        );
         return;
       }
-      res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Length': body.length, Server: 'nginx/1.17.3' });
+      res.writeHead(200, {
+        'Content-Type': 'text/html',
+        'Content-Length': body.length,
+        Server: 'nginx/1.17.3',
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     });
     server.keepAliveTimeout = 1000;
 
     const error = await new Promise<string | undefined>((resolve) => {
-      server.once('error', (err: NodeJS.ErrnoException) => resolve(`Error starting userland proxy: listen tcp 0.0.0.0:${p.host}: bind: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`));
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        resolve(
+          `Error starting userland proxy: listen tcp 0.0.0.0:${p.host}: bind: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`,
+        ),
+      );
       server.listen(p.host, address, () => resolve(undefined));
     });
     if (!error) this.listeners.set(p.host, server);
@@ -475,10 +586,14 @@ export class DockerEngine {
     const noTrunc = args.includes('--no-trunc');
     const format = optionValue(args, '--format');
     const filter = optionValue(args, '--filter') ?? optionValue(args, '-f');
-    let containers = [...this.state.containers.values()].filter((c) => all || c.status === 'running');
+    let containers = [...this.state.containers.values()].filter(
+      (c) => all || c.status === 'running',
+    );
     if (filter?.startsWith('name=')) {
       const pattern = filter.slice(5);
-      containers = containers.filter((c) => safeRegex(pattern).test(`/${c.name}`) || c.name.includes(pattern));
+      containers = containers.filter(
+        (c) => safeRegex(pattern).test(`/${c.name}`) || c.name.includes(pattern),
+      );
     } else if (filter?.startsWith('status=')) {
       containers = containers.filter((c) => c.status === filter.slice(7));
     }
@@ -493,7 +608,12 @@ export class DockerEngine {
       for (const row of rows) io.write(`${row.ID}\n`);
       return 0;
     }
-    io.write(table([['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], ...rows.map((r) => [r.ID, r.Image, r.Command, r.RunningFor, r.Status, r.Ports, r.Names])]));
+    io.write(
+      table([
+        ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
+        ...rows.map((r) => [r.ID, r.Image, r.Command, r.RunningFor, r.Status, r.Ports, r.Names]),
+      ]),
+    );
 
     return 0;
   }
@@ -501,7 +621,11 @@ export class DockerEngine {
   private psRow(c: ContainerState, noTrunc: boolean): Record<string, string> {
     const age = (t: number): string => formatDockerDuration(this.clock.ageMs(t));
     const status =
-      c.status === 'running' ? `Up ${age(c.changedAt)}` : c.status === 'created' ? 'Created' : `Exited (0) ${age(c.changedAt)} ago`;
+      c.status === 'running'
+        ? `Up ${age(c.changedAt)}`
+        : c.status === 'created'
+          ? 'Created'
+          : `Exited (0) ${age(c.changedAt)} ago`;
 
     return {
       ID: noTrunc ? c.id : c.id.slice(0, 12),
@@ -511,7 +635,10 @@ export class DockerEngine {
       CreatedAt: new Date(c.createdAt).toISOString(),
       Status: status,
       State: c.status,
-      Ports: c.status === 'running' ? c.ports.map((p) => `0.0.0.0:${p.host}->${p.container}/tcp`).join(', ') : '',
+      Ports:
+        c.status === 'running'
+          ? c.ports.map((p) => `0.0.0.0:${p.host}->${p.container}/tcp`).join(', ')
+          : '',
       Names: c.name,
     };
   }
@@ -541,7 +668,9 @@ export class DockerEngine {
         continue;
       }
       if (c.status === 'running' && !force) {
-        io.write(`Error response from daemon: You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove\n`);
+        io.write(
+          `Error response from daemon: You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove\n`,
+        );
         status = 1;
         continue;
       }
@@ -553,7 +682,11 @@ export class DockerEngine {
     return status;
   }
 
-  private async dockerStopStart(args: string[], io: ShellIo, action: 'stop' | 'start'): Promise<number> {
+  private async dockerStopStart(
+    args: string[],
+    io: ShellIo,
+    action: 'stop' | 'start',
+  ): Promise<number> {
     let status = 0;
     for (const ref of args.filter((a) => !a.startsWith('-'))) {
       const c = this.state.findContainer(ref);
@@ -566,7 +699,9 @@ export class DockerEngine {
       if (action === 'start' && c.status !== 'running') {
         const error = await this.startContainer(c);
         if (error) {
-          io.write(`Error response from daemon: driver failed programming external connectivity on endpoint ${c.name} (${sha256(c.id)}): ${error}\nError: failed to start containers: ${ref}\n`);
+          io.write(
+            `Error response from daemon: driver failed programming external connectivity on endpoint ${c.name} (${sha256(c.id)}): ${error}\nError: failed to start containers: ${ref}\n`,
+          );
           status = 1;
           continue;
         }
@@ -579,7 +714,9 @@ export class DockerEngine {
 
   private dockerInspect(args: string[], io: ShellIo): number {
     const format = optionValue(args, '--format') ?? optionValue(args, '-f');
-    const refs = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '--format' && args[i - 1] !== '-f');
+    const refs = args.filter(
+      (a, i) => !a.startsWith('-') && args[i - 1] !== '--format' && args[i - 1] !== '-f',
+    );
     const found: Record<string, unknown>[] = [];
     let status = 0;
     for (const ref of refs) {
@@ -602,7 +739,8 @@ export class DockerEngine {
 
   private inspectDocument(c: ContainerState): Record<string, unknown> {
     const portMap: Record<string, unknown> = {};
-    for (const p of c.ports) portMap[`${p.container}/tcp`] = [{ HostIp: '', HostPort: String(p.host) }];
+    for (const p of c.ports)
+      portMap[`${p.container}/tcp`] = [{ HostIp: '', HostPort: String(p.host) }];
 
     return {
       Id: c.id,
@@ -618,9 +756,20 @@ export class DockerEngine {
       },
       Image: `sha256:${sha256(`image:${c.image}`)}`,
       Name: `/${c.name}`,
-      HostConfig: { PortBindings: portMap, RestartPolicy: { Name: c.restart, MaximumRetryCount: 0 }, AutoRemove: c.autoRemove },
-      Config: { Image: c.image.endsWith(':latest') ? c.image.slice(0, -7) : c.image, Cmd: c.command.split(' ') },
-      NetworkSettings: { IPAddress: c.ip, Ports: c.status === 'running' ? portMap : {}, Gateway: c.ip ? '172.17.0.1' : '' },
+      HostConfig: {
+        PortBindings: portMap,
+        RestartPolicy: { Name: c.restart, MaximumRetryCount: 0 },
+        AutoRemove: c.autoRemove,
+      },
+      Config: {
+        Image: c.image.endsWith(':latest') ? c.image.slice(0, -7) : c.image,
+        Cmd: c.command.split(' '),
+      },
+      NetworkSettings: {
+        IPAddress: c.ip,
+        Ports: c.status === 'running' ? portMap : {},
+        Gateway: c.ip ? '172.17.0.1' : '',
+      },
     };
   }
 
@@ -664,7 +813,8 @@ export class DockerEngine {
 
   private defaultFile(c: ContainerState, path: string): Buffer | undefined {
     const entry = this.registry[c.image];
-    if (entry?.webRoot && path === `${entry.webRoot}/index.html` && entry.defaultPage) return Buffer.from(entry.defaultPage);
+    if (entry?.webRoot && path === `${entry.webRoot}/index.html` && entry.defaultPage)
+      return Buffer.from(entry.defaultPage);
 
     return undefined;
   }
@@ -698,7 +848,9 @@ export class DockerEngine {
       return status;
     }
     if (command === 'true') return 0;
-    io.write(`OCI runtime exec failed: exec failed: container_linux.go:348: starting container process caused "exec: \\"${command}\\": executable file not found in $PATH": unknown\n`);
+    io.write(
+      `OCI runtime exec failed: exec failed: container_linux.go:348: starting container process caused "exec: \\"${command}\\": executable file not found in $PATH": unknown\n`,
+    );
 
     return 126;
   }
@@ -727,8 +879,30 @@ function safeRegex(pattern: string): RegExp {
   }
 }
 
-const ADJECTIVES = ['admiring', 'brave', 'clever', 'eager', 'festive', 'gallant', 'happy', 'jolly', 'keen', 'lucid'];
-const SURNAMES = ['babbage', 'curie', 'darwin', 'euler', 'galileo', 'hopper', 'kepler', 'lovelace', 'noether', 'turing'];
+const ADJECTIVES = [
+  'admiring',
+  'brave',
+  'clever',
+  'eager',
+  'festive',
+  'gallant',
+  'happy',
+  'jolly',
+  'keen',
+  'lucid',
+];
+const SURNAMES = [
+  'babbage',
+  'curie',
+  'darwin',
+  'euler',
+  'galileo',
+  'hopper',
+  'kepler',
+  'lovelace',
+  'noether',
+  'turing',
+];
 
 function randomName(): string {
   const pick = (list: string[]): string => list[Math.floor(Math.random() * list.length)]!;

@@ -17,13 +17,15 @@ export async function startFleet(options: SimFleetOptions): Promise<SimFleet> {
   const logger: Logger | undefined = options.logger;
   const names = new Set<string>();
   for (const s of options.switches) {
-    if (names.has(s.name)) throw new Error(`two switches are named "${s.name}"; names must be unique`);
+    if (names.has(s.name))
+      throw new Error(`two switches are named "${s.name}"; names must be unique`);
     names.add(s.name);
   }
 
   const started: SimSwitch[] = [];
   try {
-    for (const switchOptions of options.switches) started.push(await SimSwitch.start(switchOptions, clock, logger));
+    for (const switchOptions of options.switches)
+      started.push(await SimSwitch.start(switchOptions, clock, logger));
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     throw err;

@@ -8,7 +8,8 @@ export function mkfsOutput(storageMb: number, createdAt: Date): string {
   const groups = Math.ceil(blocks / 8192);
   const inodesPerGroup = 2040;
   const inodes = groups * inodesPerGroup;
-  const uuid = (): string => `${randomHex(4)}-${randomHex(2)}-${randomHex(2)}-${randomHex(2)}-${randomHex(6)}`;
+  const uuid = (): string =>
+    `${randomHex(4)}-${randomHex(2)}-${randomHex(2)}-${randomHex(2)}-${randomHex(6)}`;
   const created = formatCtime(createdAt);
   const written = formatCtime(new Date(createdAt.getTime() + 1000));
 
@@ -109,7 +110,9 @@ export function ifconfigManagement(state: DeviceState): string {
     '',
   ];
   const inet = m.address
-    ? [`          inet addr:${m.address}  Bcast:${broadcastOf(m.address, m.prefixLength)}  Mask:${netmaskOf(m.prefixLength)}`]
+    ? [
+        `          inet addr:${m.address}  Bcast:${broadcastOf(m.address, m.prefixLength)}  Mask:${netmaskOf(m.prefixLength)}`,
+      ]
     : [];
   const eth1 = [
     `eth1      Link encap:Ethernet  HWaddr ${state.mgmtMac}  `,
@@ -136,10 +139,21 @@ export function ifconfigManagement(state: DeviceState): string {
   return [...(state.docker.running ? docker0 : []), ...eth1, ...lo].join('\n') + '\n';
 }
 
-const SERVICE_NAMES: Record<number, string> = { 22: 'ssh', 80: 'http', 443: 'https', 8080: 'http-alt' };
+const SERVICE_NAMES: Record<number, string> = {
+  22: 'ssh',
+  80: 'http',
+  443: 'https',
+  8080: 'http-alt',
+};
 
 /** One iptables -L line: columns as iptables prints them (inversion marks before prot, source and destination). */
-function rule(target: string, prot: string, source: string, destination: string, extra = ''): string {
+function rule(
+  target: string,
+  prot: string,
+  source: string,
+  destination: string,
+  extra = '',
+): string {
   const inverted = (value: string): string => (value.startsWith('!') ? value : ` ${value}`);
   const line = `${target.padEnd(9)}  ${prot.padEnd(5)}--  ${source.padEnd(20)}${inverted(destination).padEnd(21)}`;
 
@@ -154,14 +168,26 @@ export function iptablesNat(state: DeviceState, numeric: boolean): string {
   const docker = state.docker.running;
   const rules = state.natRules;
   const chains = [
-    ['Chain PREROUTING (policy ACCEPT)', header, ...(docker ? [rule('DOCKER', 'all', any, any, 'ADDRTYPE match dst-type LOCAL')] : [])],
+    [
+      'Chain PREROUTING (policy ACCEPT)',
+      header,
+      ...(docker ? [rule('DOCKER', 'all', any, any, 'ADDRTYPE match dst-type LOCAL')] : []),
+    ],
     ['Chain INPUT (policy ACCEPT)', header],
-    ['Chain OUTPUT (policy ACCEPT)', header, ...(docker ? [rule('DOCKER', 'all', any, '!127.0.0.0/8', 'ADDRTYPE match dst-type LOCAL')] : [])],
+    [
+      'Chain OUTPUT (policy ACCEPT)',
+      header,
+      ...(docker
+        ? [rule('DOCKER', 'all', any, '!127.0.0.0/8', 'ADDRTYPE match dst-type LOCAL')]
+        : []),
+    ],
     [
       'Chain POSTROUTING (policy ACCEPT)',
       header,
       ...(docker ? [rule('MASQUERADE', 'all', '172.17.0.0/16', any)] : []),
-      ...rules.map((r) => rule('MASQUERADE', 'tcp', r.containerIp, r.containerIp, `tcp dpt:${port(r.containerPort)}`)),
+      ...rules.map((r) =>
+        rule('MASQUERADE', 'tcp', r.containerIp, r.containerIp, `tcp dpt:${port(r.containerPort)}`),
+      ),
     ],
   ];
   if (docker) {
@@ -169,7 +195,15 @@ export function iptablesNat(state: DeviceState, numeric: boolean): string {
       'Chain DOCKER (2 references)',
       header,
       rule('RETURN', 'all', any, any),
-      ...rules.map((r) => rule('DNAT', 'tcp', any, any, `tcp dpt:${r.hostPort} to:${r.containerIp}:${r.containerPort}`)),
+      ...rules.map((r) =>
+        rule(
+          'DNAT',
+          'tcp',
+          any,
+          any,
+          `tcp dpt:${r.hostPort} to:${r.containerIp}:${r.containerPort}`,
+        ),
+      ),
     ]);
   }
 

@@ -28,17 +28,20 @@ function fleetOptions(): SimFleetOptions {
     process.exit(0);
   }
   const timeScale = values['time-scale'] === undefined ? undefined : Number(values['time-scale']);
-  if (timeScale !== undefined && !(timeScale > 0)) throw new Error(`--time-scale must be a number > 0, got "${values['time-scale']}"`);
+  if (timeScale !== undefined && !(timeScale > 0))
+    throw new Error(`--time-scale must be a number > 0, got "${values['time-scale']}"`);
 
   if (values.fleet) {
     const fromFile = loadFleetFile(values.fleet);
     return { ...fromFile, timeScale: timeScale ?? fromFile.timeScale };
   }
   const count = Number(values.count ?? '1');
-  if (!Number.isInteger(count) || count < 1) throw new Error(`--count must be a whole number >= 1, got "${values.count}"`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`--count must be a whole number >= 1, got "${values.count}"`);
   assertLoopback(values.address!, '--address');
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be 1-65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`--port must be 1-65535, got "${values.port}"`);
 
   return {
     timeScale,
@@ -62,7 +65,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   // Logs go to stderr: stdout carries one line per switch for whoever started us.
-  const logger = createRootLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr });
+  const logger = createRootLogger({
+    level: process.env.LOG_LEVEL ?? 'warn',
+    destination: process.stderr,
+  });
   const fleet = await startFleet({ ...options, logger });
   for (const s of fleet.switches) {
     process.stdout.write(`${s.name} ${s.address}:${s.port} ${s.hostKeyFingerprint}\n`);

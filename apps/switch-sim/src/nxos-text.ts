@@ -68,7 +68,10 @@ export function showVersion(state: DeviceState, release: string, clock: DeviceCl
 }
 
 export function showFeature(state: DeviceState): string {
-  const lines = ['Feature Name          Instance  State', '--------------------  --------  --------'];
+  const lines = [
+    'Feature Name          Instance  State',
+    '--------------------  --------  --------',
+  ];
   for (const feature of KNOWN_FEATURES) {
     const enabled = state.features.has(feature) ? 'enabled' : 'disabled';
     lines.push(`${feature.padEnd(23)}${'1'.padEnd(11)}${enabled}`);
@@ -80,10 +83,15 @@ export function showFeature(state: DeviceState): string {
 const VRF_IDS: Record<string, number> = { default: 1, management: 2 };
 
 function ipIntBriefVrf(state: DeviceState, vrf: string): string {
-  const lines = [`IP Interface Status for VRF "${vrf}"(${VRF_IDS[vrf]})`, 'Interface            IP Address      Interface Status'];
+  const lines = [
+    `IP Interface Status for VRF "${vrf}"(${VRF_IDS[vrf]})`,
+    'Interface            IP Address      Interface Status',
+  ];
   const m = state.mgmt0;
   if (m.vrf === vrf && m.address) {
-    const status = m.shutdown ? 'protocol-down/link-down/admin-down' : 'protocol-up/link-up/admin-up';
+    const status = m.shutdown
+      ? 'protocol-down/link-down/admin-down'
+      : 'protocol-up/link-up/admin-up';
     lines.push(`${'mgmt0'.padEnd(21)}${m.address.padEnd(16)}${status}       `);
   }
 
@@ -92,7 +100,13 @@ function ipIntBriefVrf(state: DeviceState, vrf: string): string {
 
 /** `show ip interface brief [vrf X|all]`; undefined for an unknown VRF. */
 export function showIpIntBrief(state: DeviceState, vrf: string): string | undefined {
-  if (vrf === 'all') return '\n' + Object.keys(VRF_IDS).map((v) => ipIntBriefVrf(state, v)).join('\n');
+  if (vrf === 'all')
+    return (
+      '\n' +
+      Object.keys(VRF_IDS)
+        .map((v) => ipIntBriefVrf(state, v))
+        .join('\n')
+    );
   if (!(vrf in VRF_IDS)) return undefined;
 
   return '\n' + ipIntBriefVrf(state, vrf);
@@ -113,7 +127,10 @@ function routeTableVrf(state: DeviceState, vrf: string, clock: DeviceClock): str
     // The default route is installed a second after the connected routes.
     const gatewayAge = formatRouteAge(Math.max(0, clock.ageMs(m.since) - 1000));
     if (m.gateway) {
-      lines.push('0.0.0.0/0, ubest/mbest: 1/0', `    *via ${m.gateway}, [1/0], ${gatewayAge}, static`);
+      lines.push(
+        '0.0.0.0/0, ubest/mbest: 1/0',
+        `    *via ${m.gateway}, [1/0], ${gatewayAge}, static`,
+      );
     }
     lines.push(
       `${networkOf(m.address, m.prefixLength)}/${m.prefixLength}, ubest/mbest: 1/0, attached`,
@@ -126,8 +143,15 @@ function routeTableVrf(state: DeviceState, vrf: string, clock: DeviceClock): str
   return lines.join('\n') + '\n';
 }
 
-export function showIpRoute(state: DeviceState, vrf: string, clock: DeviceClock): string | undefined {
-  if (vrf === 'all') return Object.keys(VRF_IDS).map((v) => routeTableVrf(state, v, clock)).join('\n');
+export function showIpRoute(
+  state: DeviceState,
+  vrf: string,
+  clock: DeviceClock,
+): string | undefined {
+  if (vrf === 'all')
+    return Object.keys(VRF_IDS)
+      .map((v) => routeTableVrf(state, v, clock))
+      .join('\n');
   if (!(vrf in VRF_IDS)) return undefined;
 
   return routeTableVrf(state, vrf, clock);
@@ -157,9 +181,17 @@ function configHeader(command: string, state: DeviceState, release: string): str
 
 export function showRunningConfig(state: DeviceState, release: string, section?: 'mgmt0'): string {
   if (section === 'mgmt0') {
-    return [...configHeader('show running-config interface mgmt0', state, release), '', ...mgmt0Config(state), '', ''].join('\n');
+    return [
+      ...configHeader('show running-config interface mgmt0', state, release),
+      '',
+      ...mgmt0Config(state),
+      '',
+      '',
+    ].join('\n');
   }
-  const features = KNOWN_FEATURES.filter((f) => state.features.has(f) && f !== 'ssh').map((f) => `feature ${f}`);
+  const features = KNOWN_FEATURES.filter((f) => state.features.has(f) && f !== 'ssh').map(
+    (f) => `feature ${f}`,
+  );
 
   return [
     ...configHeader('show running-config', state, release),

@@ -130,7 +130,10 @@ const switchSchema = z
     port: z.number().int().min(1).max(65535),
     username: z.string().min(1),
     password: z.string().min(1),
-    release: z.string().regex(/^\d+\.\d+\(\d+[a-z]?\)$/, "like '9.3(1)'").optional(),
+    release: z
+      .string()
+      .regex(/^\d+\.\d+\(\d+[a-z]?\)$/, "like '9.3(1)'")
+      .optional(),
     mgmtAddress: z.string().optional(),
     gateway: z.string().optional(),
     dhcpLeaseMs: ms.optional(),
@@ -218,7 +221,9 @@ export function assertLoopback(address: string, what = 'address'): void {
 export function validateSwitchOptions(options: SimSwitchOptions): SimSwitchOptions {
   const result = switchSchema.safeParse(options);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(switch)'}: ${i.message}`);
+    const problems = result.error.issues.map(
+      (i) => `${i.path.join('.') || '(switch)'}: ${i.message}`,
+    );
     throw new Error(`switch "${options.name}": ${problems.join('; ')}`);
   }
   assertLoopback(options.address, `switch "${options.name}" address`);
@@ -269,7 +274,9 @@ export function loadFleetFile(path: string): SimFleetOptions {
   const raw: unknown = parseYaml(readFileSync(path, 'utf8'));
   const parsed = fleetFileSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || '(file)'}: ${i.message}`,
+    );
     throw new Error(`fleet file ${path}: ${problems.join('; ')}`);
   }
   const file = parsed.data;
@@ -279,7 +286,14 @@ export function loadFleetFile(path: string): SimFleetOptions {
   if (file.generate) {
     const { count, address, namePrefix } = file.generate;
     const base = { port: 22, username: 'admin', password: 'admin', ...defaults };
-    for (const generated of fleetFromCount({ count, address, namePrefix, port: base.port, username: base.username, password: base.password })) {
+    for (const generated of fleetFromCount({
+      count,
+      address,
+      namePrefix,
+      port: base.port,
+      username: base.username,
+      password: base.password,
+    })) {
       switches.push(validateSwitchOptions({ ...defaults, ...generated }));
     }
   }

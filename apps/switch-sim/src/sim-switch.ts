@@ -1,7 +1,13 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 
-import { Server as SshServer, utils as sshUtils, type AuthContext, type Connection, type ServerChannel } from 'ssh2';
+import {
+  Server as SshServer,
+  utils as sshUtils,
+  type AuthContext,
+  type Connection,
+  type ServerChannel,
+} from 'ssh2';
 
 import type { Logger } from '@switchyard/logging';
 
@@ -17,7 +23,8 @@ import { Terminal } from './terminal';
 export const DEFAULT_MAX_CHANNELS_PER_CONNECTION = 10;
 /** Nominal delay between `ip address dhcp` and the lease. */
 export const DHCP_LEASE_MS = 2_000;
-const SESSION_LIMIT_MESSAGE = '% Session limit reached: all vty sessions are in use. Closing the connection.\n';
+const SESSION_LIMIT_MESSAGE =
+  '% Session limit reached: all vty sessions are in use. Closing the connection.\n';
 /** The SSH version string NX-OS 9.x sends. */
 const SSH_IDENT = 'OpenSSH_7.5 PKIX[10.1]';
 
@@ -51,8 +58,16 @@ export function fingerprintOf(pem: string): string {
 
 function generateHostKey(legacy: boolean): HostKey {
   const pem = legacy
-    ? generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
-    : generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    ? generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).privateKey
+    : generateKeyPairSync('ec', {
+        namedCurve: 'prime256v1',
+        privateKeyEncoding: { type: 'sec1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).privateKey;
 
   return { pem, fingerprint: fingerprintOf(pem) };
 }
@@ -94,7 +109,11 @@ export class SimSwitch implements SwitchHost {
     this.tcp = createServer((socket) => this.onSocket(socket));
   }
 
-  static async start(options: SimSwitchOptions, clock: DeviceClock, logger?: Logger): Promise<SimSwitch> {
+  static async start(
+    options: SimSwitchOptions,
+    clock: DeviceClock,
+    logger?: Logger,
+  ): Promise<SimSwitch> {
     const sim = new SimSwitch(validateSwitchOptions(options), clock, logger);
     await sim.seedDocker();
     await new Promise<void>((resolve, reject) => {
@@ -128,7 +147,13 @@ export class SimSwitch implements SwitchHost {
   users(): { user: string; line: string; since: number; from: string }[] {
     const users: { user: string; line: string; since: number; from: string }[] = [];
     for (const c of this.connections) {
-      for (let i = 0; i < c.cliSessions; i++) users.push({ user: c.user ?? '', line: `pts/${users.length}`, since: c.since, from: c.from });
+      for (let i = 0; i < c.cliSessions; i++)
+        users.push({
+          user: c.user ?? '',
+          line: `pts/${users.length}`,
+          since: c.since,
+          from: c.from,
+        });
     }
 
     return users;
@@ -152,16 +177,19 @@ export class SimSwitch implements SwitchHost {
     const m = this.state.mgmt0;
     Object.assign(m, { mode: 'dhcp', address: undefined, gateway: undefined });
     clearTimeout(this.leaseTimer);
-    this.leaseTimer = setTimeout(() => {
-      if (m.mode !== 'dhcp') return;
-      const address = this.options.mgmtAddress ?? this.address;
-      Object.assign(m, {
-        address,
-        prefixLength: 24,
-        gateway: this.options.gateway ?? defaultGatewayFor(address),
-        since: Date.now(),
-      });
-    }, this.clock.scale(this.options.dhcpLeaseMs ?? DHCP_LEASE_MS));
+    this.leaseTimer = setTimeout(
+      () => {
+        if (m.mode !== 'dhcp') return;
+        const address = this.options.mgmtAddress ?? this.address;
+        Object.assign(m, {
+          address,
+          prefixLength: 24,
+          gateway: this.options.gateway ?? defaultGatewayFor(address),
+          since: Date.now(),
+        });
+      },
+      this.clock.scale(this.options.dhcpLeaseMs ?? DHCP_LEASE_MS),
+    );
   }
 
   /**
@@ -222,11 +250,15 @@ export class SimSwitch implements SwitchHost {
         hostKeys: [this.hostKey.pem],
         ident: SSH_IDENT,
         banner: this.options.sshBanner,
-        algorithms: legacy ? { kex: ['diffie-hellman-group14-sha1'], serverHostKey: ['ssh-rsa'] } : undefined,
+        algorithms: legacy
+          ? { kex: ['diffie-hellman-group14-sha1'], serverHostKey: ['ssh-rsa'] }
+          : undefined,
       },
       (client, info) => this.onConnection(client, info),
     );
-    server.on('error', (err: Error) => this.logger?.warn({ err, switch: this.name }, 'ssh server error'));
+    server.on('error', (err: Error) =>
+      this.logger?.warn({ err, switch: this.name }, 'ssh server error'),
+    );
 
     return server;
   }
@@ -251,7 +283,9 @@ export class SimSwitch implements SwitchHost {
 
   private authenticate(ctx: AuthContext, record: ConnectionRecord): void {
     const kbdOnly = this.options.keyboardInteractiveOnly ?? false;
-    const methods: ('password' | 'keyboard-interactive')[] = kbdOnly ? ['keyboard-interactive'] : ['password', 'keyboard-interactive'];
+    const methods: ('password' | 'keyboard-interactive')[] = kbdOnly
+      ? ['keyboard-interactive']
+      : ['password', 'keyboard-interactive'];
     const decide = (password: string | undefined): void => {
       if (ctx.username === this.options.username && password === this.options.password) {
         record.user = ctx.username;
@@ -273,7 +307,10 @@ export class SimSwitch implements SwitchHost {
     record.client.on('session', (accept, reject) => {
       const maxOpen = this.options.maxChannelsPerConnection ?? DEFAULT_MAX_CHANNELS_PER_CONNECTION;
       const maxOpens = this.options.maxChannelOpensPerConnection;
-      if (record.channelsOpen >= maxOpen || (maxOpens !== undefined && record.channelsOpened >= maxOpens)) {
+      if (
+        record.channelsOpen >= maxOpen ||
+        (maxOpens !== undefined && record.channelsOpened >= maxOpens)
+      ) {
         reject();
         return;
       }
@@ -360,7 +397,11 @@ export class SimSwitch implements SwitchHost {
     });
   }
 
-  private async runExec(record: ConnectionRecord, stream: ServerChannel, command: string): Promise<void> {
+  private async runExec(
+    record: ConnectionRecord,
+    stream: ServerChannel,
+    command: string,
+  ): Promise<void> {
     const session = new CliSession(this, this.channelFor(record, stream));
     stream.on('error', () => undefined);
     try {

@@ -19,7 +19,13 @@ describe('switch simulator: NX-OS command line', () => {
       timeScale: 0.01,
       switches: [
         { name: 'n9k_lab.dc1-01', address: '127.0.22.1', ...BASE, featuresEnabled: ['bash-shell'] },
-        { name: LONG_NAME, address: '127.0.22.2', ...BASE, release: '10.3(1)', featuresEnabled: ['bash-shell'] },
+        {
+          name: LONG_NAME,
+          address: '127.0.22.2',
+          ...BASE,
+          release: '10.3(1)',
+          featuresEnabled: ['bash-shell'],
+        },
         { name: 'N9K-MAINT', address: '127.0.22.3', ...BASE, maintenanceMode: true },
       ],
     });
@@ -30,7 +36,12 @@ describe('switch simulator: NX-OS command line', () => {
   });
 
   async function open(address: string, prompt: RegExp): Promise<ShellDriver> {
-    const cli = await ShellDriver.open({ host: address, port: BASE.port, username: BASE.username, password: BASE.password });
+    const cli = await ShellDriver.open({
+      host: address,
+      port: BASE.port,
+      username: BASE.username,
+      password: BASE.password,
+    });
     await cli.waitFor(prompt);
 
     return cli;
@@ -42,7 +53,10 @@ describe('switch simulator: NX-OS command line', () => {
     const cli = await open('127.0.22.1', exec);
     try {
       assert.match(await cli.run('sh ip int br vrf management', exec), /mgmt0 {16}127\.0\.22\.1 /);
-      assert.match(await cli.run('sh run int mgmt0', exec), /!Command: show running-config interface mgmt0\n/);
+      assert.match(
+        await cli.run('sh run int mgmt0', exec),
+        /!Command: show running-config interface mgmt0\n/,
+      );
       assert.match(await cli.run('sh ver', exec), /Device name: n9k_lab\.dc1-01\n/);
       assert.match(await cli.run('conf t', config), /^Enter configuration commands/);
       assert.equal(await cli.run('feat dh', config), '');
@@ -50,8 +64,14 @@ describe('switch simulator: NX-OS command line', () => {
       assert.match(await cli.run('config term', config), /^Enter configuration commands/);
       assert.equal(await cli.run('exit', exec), '');
       assert.match(await cli.run('show feature | i dhcp', exec), /^dhcp\s+1\s+enabled\n$/);
-      assert.match(await cli.run('show clock', exec), /^Time source is NTP\n\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} \d\d \d{4}\n$/);
-      assert.equal(await cli.run('show version | count', exec).then((n) => Number(n.trim()) > 20), true);
+      assert.match(
+        await cli.run('show clock', exec),
+        /^Time source is NTP\n\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} \d\d \d{4}\n$/,
+      );
+      assert.equal(
+        await cli.run('show version | count', exec).then((n) => Number(n.trim()) > 20),
+        true,
+      );
     } finally {
       cli.close();
     }
@@ -64,20 +84,35 @@ describe('switch simulator: NX-OS command line', () => {
     try {
       // "bo" still continues `show boot`: the caret lands on the "g", as on a real switch.
       const invalid = await cli.run('show bogus', exec);
-      assert.equal(invalid, `${' '.repeat(prompt.length + 'show bo'.length)}^\n% Invalid command at '^' marker.\n`);
+      assert.equal(
+        invalid,
+        `${' '.repeat(prompt.length + 'show bo'.length)}^\n% Invalid command at '^' marker.\n`,
+      );
       const unknownWord = await cli.run('xyzzy', exec);
-      assert.equal(unknownWord, `${' '.repeat(prompt.length)}^\n% Invalid command at '^' marker.\n`);
+      assert.equal(
+        unknownWord,
+        `${' '.repeat(prompt.length)}^\n% Invalid command at '^' marker.\n`,
+      );
       const ambiguous = await cli.run('te', exec);
-      assert.equal(ambiguous, `${' '.repeat(prompt.length)}^\n% Ambiguous command at '^' marker.\n`);
+      assert.equal(
+        ambiguous,
+        `${' '.repeat(prompt.length)}^\n% Ambiguous command at '^' marker.\n`,
+      );
       const incomplete = await cli.run('show ip', exec);
-      assert.equal(incomplete, `${' '.repeat(prompt.length + 'show ip'.length + 1)}^\n% Incomplete command at '^' marker.\n`);
+      assert.equal(
+        incomplete,
+        `${' '.repeat(prompt.length + 'show ip'.length + 1)}^\n% Incomplete command at '^' marker.\n`,
+      );
 
       await cli.run('configure terminal', escape('n9k_lab.dc1-01(config)# '));
       await cli.run('no feature dhcp', escape('n9k_lab.dc1-01(config)# '));
       const ifPrompt = escape('n9k_lab.dc1-01(config-if)# ');
       await cli.run('interface mgmt0', ifPrompt);
       const dhcpOff = await cli.run('ip address dhcp', ifPrompt);
-      assert.equal(dhcpOff, `${' '.repeat('n9k_lab.dc1-01(config-if)# ip address '.length)}^\n% Invalid command at '^' marker.\n`);
+      assert.equal(
+        dhcpOff,
+        `${' '.repeat('n9k_lab.dc1-01(config-if)# ip address '.length)}^\n% Invalid command at '^' marker.\n`,
+      );
       assert.equal(await cli.run('ip address 127.0.22.1/24', ifPrompt), '');
       assert.equal(await cli.run('exit', escape('n9k_lab.dc1-01(config)# ')), '');
       assert.equal(await cli.run('exit', exec), '');
@@ -128,7 +163,10 @@ describe('switch simulator: NX-OS command line', () => {
   it('shows the maintenance-mode prompt', async () => {
     const cli = await open('127.0.22.3', escape('N9K-MAINT(maint-mode)# '));
     try {
-      assert.match(await cli.run('conf t', escape('N9K-MAINT(maint-mode)(config)# ')), /^Enter configuration/);
+      assert.match(
+        await cli.run('conf t', escape('N9K-MAINT(maint-mode)(config)# ')),
+        /^Enter configuration/,
+      );
     } finally {
       cli.close();
     }
@@ -142,11 +180,19 @@ describe('switch simulator: NX-OS command line', () => {
   });
 
   it('runs commands over exec channels without a prompt', async () => {
-    const client = await connect({ host: '127.0.22.1', port: BASE.port, username: BASE.username, password: BASE.password });
+    const client = await connect({
+      host: '127.0.22.1',
+      port: BASE.port,
+      username: BASE.username,
+      password: BASE.password,
+    });
     try {
       const brief = await execCommand(client, 'show ip interface brief vrf all');
       assert.match(brief.output, /IP Interface Status for VRF "default"\(1\)/);
-      assert.match(brief.output, /IP Interface Status for VRF "management"\(2\)\nInterface {12}IP Address {6}Interface Status\nmgmt0 /);
+      assert.match(
+        brief.output,
+        /IP Interface Status for VRF "management"\(2\)\nInterface {12}IP Address {6}Interface Status\nmgmt0 /,
+      );
       assert.doesNotMatch(brief.output, /# $/);
       const bad = await execCommand(client, 'show nothing-here');
       assert.match(bad.output, /% Invalid command at '\^' marker\./);
@@ -161,6 +207,9 @@ describe('switch simulator: NX-OS command line', () => {
       startFleet({ switches: [{ name: `${LONG_NAME}z`, address: '127.0.22.9', ...BASE }] }),
       /hostname/,
     );
-    await assert.rejects(startFleet({ switches: [{ name: 'bad', address: '10.0.0.1', ...BASE }] }), /outside 127\.0\.0\.0\/8/);
+    await assert.rejects(
+      startFleet({ switches: [{ name: 'bad', address: '10.0.0.1', ...BASE }] }),
+      /outside 127\.0\.0\.0\/8/,
+    );
   });
 });

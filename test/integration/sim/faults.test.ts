@@ -10,13 +10,21 @@ import { ShellDriver, connect, execCommand } from './sim-client';
 
 const BASE = { port: 2404, username: 'admin', password: 'admin' };
 const TIME_SCALE = 0.01;
-const BANNER = '#### AUTHORIZED USE ONLY ####\nAccess to this device is logged.\nrouter>\nuse at your own risk #';
-const login = (host: string) => ({ host, port: BASE.port, username: BASE.username, password: BASE.password });
+const BANNER =
+  '#### AUTHORIZED USE ONLY ####\nAccess to this device is logged.\nrouter>\nuse at your own risk #';
+const login = (host: string) => ({
+  host,
+  port: BASE.port,
+  username: BASE.username,
+  password: BASE.password,
+});
 
 /** A shell channel stays open until closed, unlike an exec channel. */
 function openChannel(client: Client): Promise<{ close(): void }> {
   return new Promise((resolve, reject) => {
-    client.shell(false, (err, stream) => (err ? reject(err) : resolve({ close: () => stream.close() })));
+    client.shell(false, (err, stream) =>
+      err ? reject(err) : resolve({ close: () => stream.close() }),
+    );
   });
 }
 
@@ -27,15 +35,51 @@ describe('switch simulator: behaviours of difficult switches', () => {
     fleet = await startFleet({
       timeScale: TIME_SCALE,
       switches: [
-        { name: 'N9K-LAB', address: '127.0.24.1', ...BASE, banner: BANNER, motd: 'Maintenance window on Sunday', loginDelayMs: 150_000 },
-        { name: 'pager', address: '127.0.24.2', ...BASE, pagerLines: 24, refuseTerminalLength: true, wrapColumns: 80 },
-        { name: 'slow', address: '127.0.24.3', ...BASE, firstCommandDelayMs: 8_000, slowCommands: { 'copy running-config startup-config': 16_000 }, latencyMs: 100, jitterMs: 50 },
-        { name: 'N9K-SUDO', address: '127.0.24.4', ...BASE, username: 'operator', sudoPassword: true, featuresEnabled: ['bash-shell'], confirmations: ['copy running-config startup-config'] },
+        {
+          name: 'N9K-LAB',
+          address: '127.0.24.1',
+          ...BASE,
+          banner: BANNER,
+          motd: 'Maintenance window on Sunday',
+          loginDelayMs: 150_000,
+        },
+        {
+          name: 'pager',
+          address: '127.0.24.2',
+          ...BASE,
+          pagerLines: 24,
+          refuseTerminalLength: true,
+          wrapColumns: 80,
+        },
+        {
+          name: 'slow',
+          address: '127.0.24.3',
+          ...BASE,
+          firstCommandDelayMs: 8_000,
+          slowCommands: { 'copy running-config startup-config': 16_000 },
+          latencyMs: 100,
+          jitterMs: 50,
+        },
+        {
+          name: 'N9K-SUDO',
+          address: '127.0.24.4',
+          ...BASE,
+          username: 'operator',
+          sudoPassword: true,
+          featuresEnabled: ['bash-shell'],
+          confirmations: ['copy running-config startup-config'],
+        },
         { name: 'limited', address: '127.0.24.5', ...BASE, maxSessions: 2 },
         { name: 'channels', address: '127.0.24.6', ...BASE, maxChannelOpensPerConnection: 12 },
         { name: 'dropper', address: '127.0.24.7', ...BASE, dropAfterCommands: 3 },
         { name: 'legacy', address: '127.0.24.8', ...BASE, legacyOnly: true },
-        { name: 'kbd', address: '127.0.24.9', ...BASE, keyboardInteractiveOnly: true, sshBanner: 'Pre-login notice\n' },
+        {
+          name: 'kbd',
+          address: '127.0.24.9',
+          ...BASE,
+          keyboardInteractiveOnly: true,
+          sshBanner: 'Pre-login notice\n',
+        },
       ],
     });
   });
@@ -49,8 +93,14 @@ describe('switch simulator: behaviours of difficult switches', () => {
     const cli = await ShellDriver.open(login('127.0.24.1'));
     try {
       const first = await cli.waitFor(/N9K-LAB# $/);
-      assert.ok(Date.now() - started >= 150_000 * TIME_SCALE, 'the prompt came before the login delay');
-      assert.equal(first, `${BANNER}\nMaintenance window on Sunday\nN9K-LAB# `.replace(/\n/g, '\r\n'));
+      assert.ok(
+        Date.now() - started >= 150_000 * TIME_SCALE,
+        'the prompt came before the login delay',
+      );
+      assert.equal(
+        first,
+        `${BANNER}\nMaintenance window on Sunday\nN9K-LAB# `.replace(/\n/g, '\r\n'),
+      );
       assert.equal(await cli.run('show hostname', /N9K-LAB# $/), 'N9K-LAB \n');
     } finally {
       cli.close();
@@ -61,10 +111,17 @@ describe('switch simulator: behaviours of difficult switches', () => {
     const cli = await ShellDriver.open(login('127.0.24.2'));
     try {
       await cli.waitFor(/pager# $/);
-      assert.equal(await cli.run('terminal length 0', /pager# $/), '% Permission denied for the role\n');
+      assert.equal(
+        await cli.run('terminal length 0', /pager# $/),
+        '% Permission denied for the role\n',
+      );
       cli.write('show running-config\n');
       const firstPage = (await cli.waitFor(/--More--$/)).replace(/\r\n/g, '\n');
-      assert.equal(firstPage.split('\n').length - 2, 24, 'the command echo, 24 lines, then --More--');
+      assert.equal(
+        firstPage.split('\n').length - 2,
+        24,
+        'the command echo, 24 lines, then --More--',
+      );
       cli.write(' ');
       let rest = '';
       while (!/pager# $/.test(rest)) {
@@ -82,7 +139,10 @@ describe('switch simulator: behaviours of difficult switches', () => {
       assert.doesNotMatch(afterQuit, /Active Package/);
       assert.equal(await cli.run('terminal width 511', /pager# $/), '');
       const unwrapped = await cli.run('show version | include Documents', /pager# $/);
-      assert.equal(unwrapped, 'Documents: http://www.cisco.com/en/US/products/ps9372/tsd_products_support_series_home.html\n');
+      assert.equal(
+        unwrapped,
+        'Documents: http://www.cisco.com/en/US/products/ps9372/tsd_products_support_series_home.html\n',
+      );
     } finally {
       cli.close();
     }
@@ -98,7 +158,10 @@ describe('switch simulator: behaviours of difficult switches', () => {
       started = Date.now();
       const copy = await cli.run('copy running-config startup-config', /slow# $/);
       assert.ok(Date.now() - started >= 16_000 * TIME_SCALE, 'the slow command was not delayed');
-      assert.equal(copy, '[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n');
+      assert.equal(
+        copy,
+        '[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n',
+      );
     } finally {
       cli.close();
     }
@@ -117,7 +180,11 @@ describe('switch simulator: behaviours of difficult switches', () => {
       const root = await cli.waitFor(/root@N9K-SUDO#$/);
       assert.doesNotMatch(root, new RegExp(BASE.password));
       assert.equal(await cli.run('exit', /N9K-SUDO# $/), 'logout\n');
-      assert.equal(await cli.run('run bash sudo su -', /root@N9K-SUDO#$/), '', 'asked a second time');
+      assert.equal(
+        await cli.run('run bash sudo su -', /root@N9K-SUDO#$/),
+        '',
+        'asked a second time',
+      );
       assert.equal(await cli.run('exit', /N9K-SUDO# $/), 'logout\n');
     } finally {
       cli.close();
@@ -143,7 +210,10 @@ describe('switch simulator: behaviours of difficult switches', () => {
       await cli.waitFor(/\(y\/n\)  \[n\] $/);
       assert.match(await cli.run('y', /N9K-SUDO# $/), /Copy complete\.\n$/);
       assert.equal(await cli.run('terminal dont-ask', /N9K-SUDO# $/), '');
-      assert.match(await cli.run('copy running-config startup-config', /N9K-SUDO# $/), /^\[#+\] 100%/);
+      assert.match(
+        await cli.run('copy running-config startup-config', /N9K-SUDO# $/),
+        /^\[#+\] 100%/,
+      );
     } finally {
       cli.close();
     }
@@ -165,7 +235,10 @@ describe('switch simulator: behaviours of difficult switches', () => {
     first.write('exit\n');
     await first.waitClosed();
     first.close();
-    await waitFor({ what: 'one free session', check: () => (sim.activeSessions() === 1 ? true : undefined) });
+    await waitFor({
+      what: 'one free session',
+      check: () => (sim.activeSessions() === 1 ? true : undefined),
+    });
     const fourth = await ShellDriver.open(login('127.0.24.5'));
     try {
       await fourth.waitFor(/limited# $/);
@@ -187,7 +260,8 @@ describe('switch simulator: behaviours of difficult switches', () => {
 
     const reused = await connect(login('127.0.24.6'));
     try {
-      for (let i = 0; i < 12; i++) assert.equal((await execCommand(reused, 'show hostname')).output, 'channels \n');
+      for (let i = 0; i < 12; i++)
+        assert.equal((await execCommand(reused, 'show hostname')).output, 'channels \n');
       // The injected failure: this connection has used up its channel opens.
       await assert.rejects(execCommand(reused, 'show hostname'), /open failure|prohibited/i);
     } finally {
@@ -207,7 +281,12 @@ describe('switch simulator: behaviours of difficult switches', () => {
   });
 
   it('offers only group14-sha1 and ssh-rsa on a legacy switch (N1)', async () => {
-    await assert.rejects(connect(login('127.0.24.8'), { algorithms: { kex: ['curve25519-sha256', 'ecdh-sha2-nistp256'] } }), /handshake failed|no matching/i);
+    await assert.rejects(
+      connect(login('127.0.24.8'), {
+        algorithms: { kex: ['curve25519-sha256', 'ecdh-sha2-nistp256'] },
+      }),
+      /handshake failed|no matching/i,
+    );
     const client = await connect(login('127.0.24.8'), {
       algorithms: { kex: ['diffie-hellman-group14-sha1'], serverHostKey: ['ssh-rsa'] },
     });
@@ -219,7 +298,10 @@ describe('switch simulator: behaviours of difficult switches', () => {
   });
 
   it('accepts only keyboard-interactive logins when so configured (N1)', async () => {
-    await assert.rejects(connect(login('127.0.24.9'), { tryKeyboard: false }), /authentication methods failed/i);
+    await assert.rejects(
+      connect(login('127.0.24.9'), { tryKeyboard: false }),
+      /authentication methods failed/i,
+    );
     let banner = '';
     const client = await new Promise<Client>((resolve, reject) => {
       const c = new SshClient();

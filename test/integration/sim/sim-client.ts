@@ -23,7 +23,10 @@ export function connect(login: Login, extra: Partial<ConnectConfig> = {}): Promi
 }
 
 /** Runs one command over an exec channel; resolves with its output and exit code. */
-export function execCommand(client: Client, command: string): Promise<{ output: string; code: number | undefined }> {
+export function execCommand(
+  client: Client,
+  command: string,
+): Promise<{ output: string; code: number | undefined }> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, stream) => {
       if (err) return reject(err);
@@ -57,10 +60,14 @@ export class ShellDriver {
     });
   }
 
-  static async open(login: Login, options: { pty?: boolean; connect?: Partial<ConnectConfig> } = {}): Promise<ShellDriver> {
+  static async open(
+    login: Login,
+    options: { pty?: boolean; connect?: Partial<ConnectConfig> } = {},
+  ): Promise<ShellDriver> {
     const client = await connect(login, options.connect);
     const stream = await new Promise<ClientChannel>((resolve, reject) => {
-      const cb = (err: Error | undefined, s: ClientChannel): void => (err ? reject(err) : resolve(s));
+      const cb = (err: Error | undefined, s: ClientChannel): void =>
+        err ? reject(err) : resolve(s);
       if (options.pty === false) client.shell(false, cb);
       else client.shell({ term: 'vt100', cols: 511, rows: 24 }, cb);
     });
@@ -81,9 +88,13 @@ export class ShellDriver {
   async waitFor(pattern: RegExp, timeoutMs = PROMPT_TIMEOUT_MS): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.buffer)) {
-      if (this.closed) throw new Error(`channel closed while waiting for ${pattern}; got ${JSON.stringify(this.buffer)}`);
+      if (this.closed)
+        throw new Error(
+          `channel closed while waiting for ${pattern}; got ${JSON.stringify(this.buffer)}`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${pattern} within ${timeoutMs} ms; got ${JSON.stringify(this.buffer)}`);
+      if (left <= 0)
+        throw new Error(`no ${pattern} within ${timeoutMs} ms; got ${JSON.stringify(this.buffer)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -102,7 +113,10 @@ export class ShellDriver {
   async waitClosed(timeoutMs = PROMPT_TIMEOUT_MS): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {
-      if (Date.now() > deadline) throw new Error(`channel still open after ${timeoutMs} ms; got ${JSON.stringify(this.buffer)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `channel still open after ${timeoutMs} ms; got ${JSON.stringify(this.buffer)}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 50);
         this.waiters.push(() => {
@@ -123,7 +137,11 @@ export class ShellDriver {
    * Sends a line and returns the output between the echoed line and the next prompt,
    * with `\r\n` turned into `\n`.
    */
-  async run(line: string, prompt: RegExp = ANY_PROMPT, timeoutMs = PROMPT_TIMEOUT_MS): Promise<string> {
+  async run(
+    line: string,
+    prompt: RegExp = ANY_PROMPT,
+    timeoutMs = PROMPT_TIMEOUT_MS,
+  ): Promise<string> {
     this.stream.write(`${line}\n`);
     const text = (await this.waitFor(prompt, timeoutMs)).replace(/\r\n/g, '\n');
     const echoed = text.startsWith(`${line}\n`) ? text.slice(line.length + 1) : text;
