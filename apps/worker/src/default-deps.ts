@@ -2,7 +2,12 @@ import type { SwitchyardConfig } from '@switchyard/config';
 import type { SwitchRepository } from '@switchyard/inventory';
 import type { Logger } from '@switchyard/logging';
 import { createSessionPool, type SessionPool } from '@switchyard/ssh-pool';
-import { createHttpChecker, createStepHandlers, type StepContext, type StepHandler } from '@switchyard/steps';
+import {
+  createHttpChecker,
+  createStepHandlers,
+  type StepContext,
+  type StepHandler,
+} from '@switchyard/steps';
 
 /** What the worker runs with unless a caller (a test) injects its own. */
 export function defaultStepHandlers(): StepHandler[] {
@@ -14,7 +19,11 @@ export function defaultHttpGet(config: SwitchyardConfig): StepContext['httpGet']
 }
 
 /** The SSH pool; a host key seen at a first login is pinned in the inventory (trust on first use). */
-export function defaultSessionPool(config: SwitchyardConfig, logger: Logger, switches: SwitchRepository): SessionPool {
+export function defaultSessionPool(
+  config: SwitchyardConfig,
+  logger: Logger,
+  switches: SwitchRepository,
+): SessionPool {
   return createSessionPool({
     allowedNetworks: config.switchNetworks,
     logger: logger.child({ component: 'SessionPool' }),

@@ -5,7 +5,12 @@ import type { StepHandler } from '@switchyard/steps';
 import { buildJobHandlerRegistry, buildStepHandlerMap, type JobHandler } from './job-handlers';
 
 const handler = (jobName: string): JobHandler => ({ jobName, handle: async () => undefined });
-const step = (name: string): StepHandler => ({ name, commandTimeoutMs: 1, run: async () => ({ changed: false, facts: {}, commands: [], transcript: [] }) }) as StepHandler;
+const step = (name: string): StepHandler =>
+  ({
+    name,
+    commandTimeoutMs: 1,
+    run: async () => ({ changed: false, facts: {}, commands: [], transcript: [] }),
+  }) as StepHandler;
 
 describe('buildJobHandlerRegistry', () => {
   it('maps each job name to its one handler', () => {
@@ -14,18 +19,34 @@ describe('buildJobHandlerRegistry', () => {
   });
 
   it('refuses a job name without a handler and says where to add one', () => {
-    assert.throws(() => buildJobHandlerRegistry('switch-runs', ['run-steps'], []), /job "run-steps" of queue "switch-runs" has no handler: pass one to startWorker/);
+    assert.throws(
+      () => buildJobHandlerRegistry('switch-runs', ['run-steps'], []),
+      /job "run-steps" of queue "switch-runs" has no handler: pass one to startWorker/,
+    );
   });
 
   it('refuses two handlers for one job name', () => {
     assert.throws(
-      () => buildJobHandlerRegistry('switch-runs', ['run-steps'], [handler('run-steps'), handler('run-steps')]),
+      () =>
+        buildJobHandlerRegistry(
+          'switch-runs',
+          ['run-steps'],
+          [handler('run-steps'), handler('run-steps')],
+        ),
       /has 2 handlers: keep exactly one/,
     );
   });
 
   it('refuses a handler for a job the queue does not carry', () => {
-    assert.throws(() => buildJobHandlerRegistry('switch-runs', ['run-steps'], [handler('run-steps'), handler('reboot')]), /"reboot", which queue "switch-runs" does not carry/);
+    assert.throws(
+      () =>
+        buildJobHandlerRegistry(
+          'switch-runs',
+          ['run-steps'],
+          [handler('run-steps'), handler('reboot')],
+        ),
+      /"reboot", which queue "switch-runs" does not carry/,
+    );
   });
 });
 
@@ -35,7 +56,17 @@ describe('buildStepHandlerMap', () => {
   });
 
   it('names every missing and doubled step', () => {
-    const handlers = [step('configure-mgmt'), step('configure-mgmt'), step('start-docker'), step('verify-nat')];
-    assert.throws(() => buildStepHandlerMap(handlers), (err: Error) => /"configure-mgmt" has 2 handlers/.test(err.message) && /"deploy-container" has no handler/.test(err.message));
+    const handlers = [
+      step('configure-mgmt'),
+      step('configure-mgmt'),
+      step('start-docker'),
+      step('verify-nat'),
+    ];
+    assert.throws(
+      () => buildStepHandlerMap(handlers),
+      (err: Error) =>
+        /"configure-mgmt" has 2 handlers/.test(err.message) &&
+        /"deploy-container" has no handler/.test(err.message),
+    );
   });
 });

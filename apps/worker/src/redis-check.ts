@@ -16,7 +16,10 @@ export function describeRedisUrl(url: string): string {
  * Refuses a Redis the worker cannot use, with a message that says what to fix: nothing
  * answering, a rejected password, or an eviction policy under which BullMQ would lose jobs.
  */
-export async function checkRedisAtStartup(url: string, timeoutMs = REDIS_STARTUP_TIMEOUT_MS): Promise<void> {
+export async function checkRedisAtStartup(
+  url: string,
+  timeoutMs = REDIS_STARTUP_TIMEOUT_MS,
+): Promise<void> {
   const where = describeRedisUrl(url);
   // One try, no reconnects and no offline queue: a bad address fails now, not in a minute.
   const probe = new Redis(url, {
@@ -32,11 +35,14 @@ export async function checkRedisAtStartup(url: string, timeoutMs = REDIS_STARTUP
     await probe.connect();
     await probe.ping();
   } catch (err) {
-    throw new Error(`cannot use Redis at ${where}: ${(err as Error).message}. Check REDIS_URL and that Redis is running and reachable.`);
+    throw new Error(
+      `cannot use Redis at ${where}: ${(err as Error).message}. Check REDIS_URL and that Redis is running and reachable.`,
+    );
   }
 
   try {
-    const reply = (await probe.config('GET', 'maxmemory-policy').catch(() => null)) as string[] | null;
+    const reply = (await probe.config('GET', 'maxmemory-policy').catch(() => null)) as
+      string[] | null;
     const policy = reply?.[1];
     // Managed Redis may forbid CONFIG; then there is nothing to check.
     if (policy && policy !== 'noeviction') {

@@ -1,8 +1,18 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { JOB_NAMES, SwitchyardError, type RunStepsJobData, type RunStepsJobProgress, type RunStepsJobResult } from '@switchyard/contracts';
+import {
+  JOB_NAMES,
+  SwitchyardError,
+  type RunStepsJobData,
+  type RunStepsJobProgress,
+  type RunStepsJobResult,
+} from '@switchyard/contracts';
 import type { SwitchRepository } from '@switchyard/inventory';
 import type { Logger } from '@switchyard/logging';
-import { jitteredBackoffMs, RUN_STEPS_ATTEMPTS, type RolloutCoordinator } from '@switchyard/rollouts';
+import {
+  jitteredBackoffMs,
+  RUN_STEPS_ATTEMPTS,
+  type RolloutCoordinator,
+} from '@switchyard/rollouts';
 import { SWITCH_BUSY_DELAY_MS } from './constants';
 import type { JobHandler } from './job-handlers';
 import { StepRunFailure, type StepRunner } from './step-runner';
@@ -38,14 +48,20 @@ export class RunStepsProcessor implements JobHandler {
 
   constructor(private readonly deps: RunStepsProcessorDeps) {}
 
-  async handle(job: Job<RunStepsJobData, RunStepsJobResult>, token: string | undefined, signal: AbortSignal | undefined): Promise<RunStepsJobResult> {
+  async handle(
+    job: Job<RunStepsJobData, RunStepsJobResult>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RunStepsJobResult> {
     const { data } = job;
     const target = await this.deps.switches.get(data.switchId);
-    const log = this.deps.logger.child({ jobId: job.id, switch: target?.name ?? data.switchId, rolloutId: data.rolloutId });
+    const log = this.deps.logger.child({
+      jobId: job.id,
+      switch: target?.name ?? data.switchId,
+      rolloutId: data.rolloutId,
+    });
 
-    let lockLost = false;
     const hold = await this.deps.switchLocks.tryHold(data.switchId, () => {
-      lockLost = true;
       log.warn('the switch lock was lost; stopping at the next command');
     });
     if (!hold) {
@@ -73,14 +89,19 @@ export class RunStepsProcessor implements JobHandler {
         signal: signal ?? new AbortController().signal,
         reportProgress: (progress: RunStepsJobProgress) => job.updateProgress(progress),
         checkBetweenSteps: async () => {
-          if (lockLost) return new SwitchyardError('LOCK_LOST', 'the switch lock expired or was taken over');
+          if (hold.lost)
+            return new SwitchyardError('LOCK_LOST', 'the switch lock expired or was taken over');
           if (data.rolloutId && (await this.deps.coordinator.isCancelled(data.rolloutId))) {
-            return new SwitchyardError('CANCELLED', 'the rollout was cancelled; the remaining steps were not run');
+            return new SwitchyardError(
+              'CANCELLED',
+              'the rollout was cancelled; the remaining steps were not run',
+            );
           }
           return null;
         },
         checkBeforeCommand: () => {
-          if (lockLost) throw new SwitchyardError('LOCK_LOST', 'the switch lock expired or was taken over');
+          if (hold.lost)
+            throw new SwitchyardError('LOCK_LOST', 'the switch lock expired or was taken over');
         },
       });
       log.info({ durationMs: Date.now() - startedAt }, 'job finished');

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DEPLOYMENT_PARAMS, STEP_NAMES, SwitchyardError, type NewEvent, type RunStepsJobProgress, type StepName, type Switch } from '@switchyard/contracts';
+import {
+  DEFAULT_DEPLOYMENT_PARAMS,
+  STEP_NAMES,
+  SwitchyardError,
+  type NewEvent,
+  type RunStepsJobProgress,
+  type StepName,
+  type Switch,
+} from '@switchyard/contracts';
 import { CredentialStore } from '@switchyard/inventory';
 import { createRootLogger } from '@switchyard/logging';
 import type { StepContext, StepHandler, StepOutcome } from '@switchyard/steps';
@@ -24,7 +32,12 @@ function setup(run: (step: StepName, context: StepContext) => Promise<StepOutcom
   const events: NewEvent[] = [];
   const progress: RunStepsJobProgress[] = [];
   const pool = new FakeSessionPool();
-  const handlers = new Map<StepName, StepHandler>(STEP_NAMES.map((name) => [name, { name, commandTimeoutMs: 1, run: (c: StepContext) => run(name, c) }]));
+  const handlers = new Map<StepName, StepHandler>(
+    STEP_NAMES.map((name) => [
+      name,
+      { name, commandTimeoutMs: 1, run: (c: StepContext) => run(name, c) },
+    ]),
+  );
   const runner = new StepRunner({
     handlers,
     sessions: pool,
@@ -34,7 +47,13 @@ function setup(run: (step: StepName, context: StepContext) => Promise<StepOutcom
   });
   const request = (overrides: Partial<StepRunRequest> = {}): StepRunRequest => ({
     jobId: 'j1',
-    data: { switchId: 'sw1', rolloutId: null, steps: [...STEP_NAMES], params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: false },
+    data: {
+      switchId: 'sw1',
+      rolloutId: null,
+      steps: [...STEP_NAMES],
+      params: DEFAULT_DEPLOYMENT_PARAMS,
+      dryRun: false,
+    },
     target,
     attempt: 1,
     maxAttempts: 5,
@@ -49,7 +68,12 @@ function setup(run: (step: StepName, context: StepContext) => Promise<StepOutcom
   return { runner, events, progress, pool, request };
 }
 
-const ok = async (): Promise<StepOutcome> => ({ changed: true, facts: {}, commands: ['x'], transcript: [] });
+const ok = async (): Promise<StepOutcome> => ({
+  changed: true,
+  facts: {},
+  commands: ['x'],
+  transcript: [],
+});
 
 describe('StepRunner', () => {
   it('runs the steps in order and reports progress after each', async () => {
@@ -75,7 +99,8 @@ describe('StepRunner', () => {
 
   it('stops at the first failure, marks the rest skipped and says whether the queue retries', async () => {
     const { runner, events, request } = setup(async (step) => {
-      if (step === 'start-docker') throw new SwitchyardError('COMMAND_TIMEOUT', 'no prompt after 60 s');
+      if (step === 'start-docker')
+        throw new SwitchyardError('COMMAND_TIMEOUT', 'no prompt after 60 s');
       return ok();
     });
 
@@ -140,13 +165,26 @@ describe('StepRunner', () => {
 
   it('fails with SWITCH_NOT_FOUND when the switch was removed, without logging in', async () => {
     const { runner, pool, request } = setup(ok);
-    await assert.rejects(runner.run(request({ target: null })), (err: StepRunFailure) => err.code === 'SWITCH_NOT_FOUND' && err.final);
+    await assert.rejects(
+      runner.run(request({ target: null })),
+      (err: StepRunFailure) => err.code === 'SWITCH_NOT_FOUND' && err.final,
+    );
     assert.equal(pool.leased, 0);
   });
 
   it('marks steps planned in a dry run', async () => {
     const { runner, request } = setup(ok);
-    const result = await runner.run(request({ data: { switchId: 'sw1', rolloutId: null, steps: ['deploy-container'], params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: true } }));
+    const result = await runner.run(
+      request({
+        data: {
+          switchId: 'sw1',
+          rolloutId: null,
+          steps: ['deploy-container'],
+          params: DEFAULT_DEPLOYMENT_PARAMS,
+          dryRun: true,
+        },
+      }),
+    );
     assert.deepEqual(
       result.steps.map((s) => [s.status, s.commands]),
       [['planned', ['x']]],

@@ -74,7 +74,11 @@ export class StepRunner {
   async run(request: StepRunRequest): Promise<RunStepsJobResult> {
     const { data } = request;
     const results: StepResult[] = [];
-    const progress = (currentStep: StepName | null): RunStepsJobProgress => ({ switchId: data.switchId, currentStep, steps: [...results] });
+    const progress = (currentStep: StepName | null): RunStepsJobProgress => ({
+      switchId: data.switchId,
+      currentStep,
+      steps: [...results],
+    });
     let lease: SessionLease | null = null;
     let current: StepName = data.steps[0];
     let stepStartedAt = Date.now();
@@ -114,7 +118,8 @@ export class StepRunner {
       // What the switch answered up to the failure, for the operator.
       const transcript = lease ? lease.session.takeTranscript() : [];
       results.push({ ...stoppedResult(current, error, stepStartedAt), transcript });
-      for (const step of data.steps.slice(data.steps.indexOf(current) + 1)) results.push(notRunResult(step));
+      for (const step of data.steps.slice(data.steps.indexOf(current) + 1))
+        results.push(notRunResult(step));
 
       if (lease) disposeLease(lease, error);
       const final = !error.retryable || request.attempt >= request.maxAttempts;
@@ -130,9 +135,14 @@ export class StepRunner {
     return progress(null);
   }
 
-  private async runStep(step: StepName, session: CliSession, request: StepRunRequest): Promise<StepResult> {
+  private async runStep(
+    step: StepName,
+    session: CliSession,
+    request: StepRunRequest,
+  ): Promise<StepResult> {
     const handler = this.deps.handlers.get(step);
-    if (!handler) throw new SwitchyardError('INTERNAL', `this worker has no handler for step "${step}"`);
+    if (!handler)
+      throw new SwitchyardError('INTERNAL', `this worker has no handler for step "${step}"`);
 
     const log = request.log.child({ step });
     const startedAt = new Date();
@@ -151,7 +161,10 @@ export class StepRunner {
 
     const durationMs = Date.now() - startedAt.getTime();
     const status = request.data.dryRun ? 'planned' : 'succeeded';
-    await this.emit(request, step, { type: 'step.finished', data: { changed: outcome.changed, status, durationMs } });
+    await this.emit(request, step, {
+      type: 'step.finished',
+      data: { changed: outcome.changed, status, durationMs },
+    });
     log.info({ changed: outcome.changed, durationMs, status }, 'step finished');
 
     return {
@@ -170,25 +183,46 @@ export class StepRunner {
 
   private requireTarget(request: StepRunRequest): Switch {
     if (request.target) return request.target;
-    throw new SwitchyardError('SWITCH_NOT_FOUND', `switch ${request.data.switchId} is no longer registered`);
+    throw new SwitchyardError(
+      'SWITCH_NOT_FOUND',
+      `switch ${request.data.switchId} is no longer registered`,
+    );
   }
 
-  private async reportFailure(request: StepRunRequest, step: StepName, error: SwitchyardError, final: boolean): Promise<void> {
+  private async reportFailure(
+    request: StepRunRequest,
+    step: StepName,
+    error: SwitchyardError,
+    final: boolean,
+  ): Promise<void> {
     const log = request.log.child({ step });
     const { code, message } = error;
 
-    await this.emit(request, step, { type: 'step.failed', data: { code, message, attempt: request.attempt, final } });
+    await this.emit(request, step, {
+      type: 'step.failed',
+      data: { code, message, attempt: request.attempt, final },
+    });
     if (final) {
       await this.emit(request, step, { type: 'job.failed', data: { code, message } });
       log.warn({ err: error, code, attempt: request.attempt }, 'job failed for good');
       return;
     }
-    await this.emit(request, step, { type: 'step.retrying', data: { code, attempt: request.attempt, delayMs: request.retryDelayMs } });
-    log.warn({ err: error, code, attempt: request.attempt, delayMs: request.retryDelayMs }, 'step failed; retrying');
+    await this.emit(request, step, {
+      type: 'step.retrying',
+      data: { code, attempt: request.attempt, delayMs: request.retryDelayMs },
+    });
+    log.warn(
+      { err: error, code, attempt: request.attempt, delayMs: request.retryDelayMs },
+      'step failed; retrying',
+    );
   }
 
   /** Events speed status up and are never the truth; losing one must not fail the job. */
-  private async emit(request: StepRunRequest, step: StepName | null, event: Pick<NewEvent, 'type' | 'data'>): Promise<void> {
+  private async emit(
+    request: StepRunRequest,
+    step: StepName | null,
+    event: Pick<NewEvent, 'type' | 'data'>,
+  ): Promise<void> {
     try {
       await this.deps.events.append({
         ...event,
@@ -211,7 +245,8 @@ function toSwitchyardError(err: unknown): SwitchyardError {
 
 /** A session that had a timeout or a drop may still deliver late output: never reuse it. */
 function disposeLease(lease: SessionLease, error: SwitchyardError): void {
-  if (lease.session.broken || SESSION_SPOILING_CODES.has(error.code)) lease.discard(`${error.code}: ${error.message}`);
+  if (lease.session.broken || SESSION_SPOILING_CODES.has(error.code))
+    lease.discard(`${error.code}: ${error.message}`);
   else lease.release();
 }
 
@@ -258,5 +293,16 @@ function stoppedResult(step: StepName, error: SwitchyardError, startedAtMs: numb
 }
 
 function notRunResult(step: StepName): StepResult {
-  return { step, status: 'skipped', changed: false, facts: {}, commands: [], transcript: [], startedAt: null, finishedAt: null, durationMs: null, error: null };
+  return {
+    step,
+    status: 'skipped',
+    changed: false,
+    facts: {},
+    commands: [],
+    transcript: [],
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    error: null,
+  };
 }

@@ -29,6 +29,10 @@ export class SwitchLocks {
     if (!token) return null;
 
     let lost = false;
+    // Past this instant the lock has surely expired, whether or not a renewal has said so
+    // yet: after an event loop blocked for longer than the TTL, the next command may come
+    // before the renewal timer gets to run.
+    let heldUntil = Date.now() + this.ttlMs;
     const markLost = () => {
       if (lost) return;
       lost = true;
@@ -36,8 +40,12 @@ export class SwitchLocks {
       onLost();
     };
     const timer = setInterval(() => {
+      const renewedAt = Date.now();
       lock.extend(token).then(
-        (held) => held || markLost(),
+        (held) => {
+          if (held) heldUntil = renewedAt + this.ttlMs;
+          else markLost();
+        },
         // An unreachable Redis cannot vouch for the lock either; stop rather than risk two runs.
         () => markLost(),
       );
@@ -45,6 +53,7 @@ export class SwitchLocks {
 
     return {
       get lost() {
+        if (!lost && Date.now() >= heldUntil) markLost();
         return lost;
       },
       async release() {

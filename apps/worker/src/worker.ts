@@ -6,7 +6,11 @@ import { JOB_NAMES, QUEUE_NAMES, type RunStepsJobData } from '@switchyard/contra
 import { EventLog } from '@switchyard/events';
 import { SwitchRepository, type CredentialStore } from '@switchyard/inventory';
 import type { Logger } from '@switchyard/logging';
-import { createRolloutServices, ROLLOUT_SWEEP_INTERVAL_MS, watchRedisConnection } from '@switchyard/rollouts';
+import {
+  createRolloutServices,
+  ROLLOUT_SWEEP_INTERVAL_MS,
+  watchRedisConnection,
+} from '@switchyard/rollouts';
 import type { SessionPool } from '@switchyard/ssh-pool';
 import type { StepContext, StepHandler } from '@switchyard/steps';
 import {
@@ -61,7 +65,10 @@ const SWITCH_RUNS_JOB_NAMES = [JOB_NAMES.runSteps] as const;
  * `concurrency` at once overall, and advances rollouts as their jobs end (plus a sweep every
  * ROLLOUT_SWEEP_INTERVAL_MS, so a crash between a job's end and its advance loses nothing).
  */
-export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): Promise<RunningWorker> {
+export async function startWorker(
+  config: SwitchyardConfig,
+  deps: WorkerDeps,
+): Promise<RunningWorker> {
   const log = deps.logger.child({ component: 'Worker' });
   const timings: WorkerTimings = {
     jobLockMs: JOB_LOCK_MS,
@@ -99,12 +106,19 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
   });
   const processor = new RunStepsProcessor({
     runner,
-    switchLocks: new SwitchLocks(redis, config.prefix, timings.switchLockTtlMs, timings.switchLockRenewMs),
+    switchLocks: new SwitchLocks(
+      redis,
+      config.prefix,
+      timings.switchLockTtlMs,
+      timings.switchLockRenewMs,
+    ),
     switches,
     coordinator: services.coordinator,
     logger: deps.logger,
   });
-  const handlers = buildJobHandlerRegistry(QUEUE_NAMES.switchRuns, SWITCH_RUNS_JOB_NAMES, [processor as JobHandler]);
+  const handlers = buildJobHandlerRegistry(QUEUE_NAMES.switchRuns, SWITCH_RUNS_JOB_NAMES, [
+    processor as JobHandler,
+  ]);
 
   const worker = new Worker<RunStepsJobData>(
     QUEUE_NAMES.switchRuns,
@@ -134,7 +148,8 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
   worker.on('failed', (job) => advanceAfter(job));
   worker.on('error', (err: NodeJS.ErrnoException) => {
     // Socket errors (ECONNREFUSED, ...) are logged once per outage by watchRedisConnection.
-    if (typeof err.code === 'string' && err.code.startsWith('E')) log.debug({ err }, 'worker connection error');
+    if (typeof err.code === 'string' && err.code.startsWith('E'))
+      log.debug({ err }, 'worker connection error');
     else log.error({ err }, 'worker error');
   });
 
@@ -148,7 +163,10 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
   }, ROLLOUT_SWEEP_INTERVAL_MS);
 
   await worker.waitUntilReady();
-  log.info({ queue: QUEUE_NAMES.switchRuns, concurrency: deps.concurrency ?? config.workerConcurrency }, 'worker started');
+  log.info(
+    { queue: QUEUE_NAMES.switchRuns, concurrency: deps.concurrency ?? config.workerConcurrency },
+    'worker started',
+  );
 
   return {
     async close(options = {}) {
@@ -158,7 +176,10 @@ export async function startWorker(config: SwitchyardConfig, deps: WorkerDeps): P
       const finished = worker.close().then(() => true);
       const inTime = await Promise.race([finished, sleep(graceMs).then(() => false)]);
       if (!inTime) {
-        log.warn({ graceMs }, 'running jobs did not finish in the grace period; stopping anyway (they will be retried)');
+        log.warn(
+          { graceMs },
+          'running jobs did not finish in the grace period; stopping anyway (they will be retried)',
+        );
         await worker.close(true);
       }
 

@@ -8,7 +8,13 @@ import { loadJob, switchStateOf } from './job-status';
 import { planAdvance } from './plan';
 import { rolloutJobId, runStepsJobOptions, type SwitchRunsQueue } from './queue';
 import { RedisLock } from './redis-lock';
-import { countSwitches, IN_FLIGHT_STATES, isFinalRolloutState, type RolloutRecord, type RolloutStore } from './rollout-record';
+import {
+  countSwitches,
+  IN_FLIGHT_STATES,
+  isFinalRolloutState,
+  type RolloutRecord,
+  type RolloutStore,
+} from './rollout-record';
 import { RolloutStateError } from './services';
 
 export interface RolloutCoordinatorDeps {
@@ -69,7 +75,10 @@ export class RolloutCoordinator {
       try {
         await this.advance(id);
       } catch (err) {
-        this.log.warn({ err, rolloutId: id }, 'advancing the rollout failed; the next sweep tries again');
+        this.log.warn(
+          { err, rolloutId: id },
+          'advancing the rollout failed; the next sweep tries again',
+        );
       }
     }
     return ids.length;
@@ -84,7 +93,10 @@ export class RolloutCoordinator {
    * Changes a rollout under its lock (pause, resume, cancel), waiting for a running advance
    * to finish, then advances it. Returns null when the rollout does not exist.
    */
-  async act(rolloutId: string, action: 'pause' | 'resume' | 'cancel'): Promise<RolloutRecord | null> {
+  async act(
+    rolloutId: string,
+    action: 'pause' | 'resume' | 'cancel',
+  ): Promise<RolloutRecord | null> {
     const lock = this.lockFor(rolloutId);
     const token = await this.waitForLock(lock, rolloutId);
     let record: RolloutRecord | null;
@@ -93,12 +105,16 @@ export class RolloutCoordinator {
       record = await this.deps.store.get(rolloutId);
       if (!record) return null;
       if (isFinalRolloutState(record.state)) {
-        throw new RolloutStateError(`rollout ${rolloutId} has already ended (${record.state}); it cannot be ${pastTense(action)}`);
+        throw new RolloutStateError(
+          `rollout ${rolloutId} has already ended (${record.state}); it cannot be ${pastTense(action)}`,
+        );
       }
 
       const from = record.state;
-      if (action === 'pause' && record.state === 'running' && !record.cancelRequested) record.state = 'paused';
-      if (action === 'resume' && record.state === 'paused' && !record.cancelRequested) record.state = 'running';
+      if (action === 'pause' && record.state === 'running' && !record.cancelRequested)
+        record.state = 'paused';
+      if (action === 'resume' && record.state === 'paused' && !record.cancelRequested)
+        record.state = 'running';
       if (action === 'cancel' && !record.cancelRequested) {
         record.cancelRequested = true;
         record.reason = 'cancelled on request';
@@ -126,7 +142,13 @@ export class RolloutCoordinator {
     if (plan.toStart.length > 0) {
       const jobs = plan.toStart.map((entry) => {
         const jobId = rolloutJobId(record.id, entry.switchId);
-        const data: RunStepsJobData = { switchId: entry.switchId, rolloutId: record.id, steps: record.steps, params: record.params, dryRun: record.dryRun };
+        const data: RunStepsJobData = {
+          switchId: entry.switchId,
+          rolloutId: record.id,
+          steps: record.steps,
+          params: record.params,
+          dryRun: record.dryRun,
+        };
         return { name: JOB_NAMES.runSteps, data, opts: runStepsJobOptions(jobId) };
       });
       // Deterministic job ids: if an earlier advance added a job and died before saving,
@@ -155,7 +177,11 @@ export class RolloutCoordinator {
           jobId: null,
           switchId: null,
           step: null,
-          data: { state: record.state, counts: countSwitches(record.switches), reason: record.reason },
+          data: {
+            state: record.state,
+            counts: countSwitches(record.switches),
+            reason: record.reason,
+          },
         });
         this.log.info({ rolloutId, state: record.state, reason: record.reason }, 'rollout ended');
       }
@@ -171,12 +197,19 @@ export class RolloutCoordinator {
         const loaded = await loadJob(this.deps.queue, entry.jobId as string);
         if (!loaded) {
           entry.state = 'failed';
-          entry.error = { code: 'INTERNAL', message: `job ${entry.jobId} no longer exists; its result is unknown` };
+          entry.error = {
+            code: 'INTERNAL',
+            message: `job ${entry.jobId} no longer exists; its result is unknown`,
+          };
           return;
         }
 
         const { job, observed } = loaded;
-        if (record.cancelRequested && observed.attempts === 0 && (observed.state === 'waiting' || observed.state === 'delayed')) {
+        if (
+          record.cancelRequested &&
+          observed.attempts === 0 &&
+          (observed.state === 'waiting' || observed.state === 'delayed')
+        ) {
           // Not started yet: take it off the queue. A worker that picked it up meanwhile
           // holds its lock, the removal fails, and the worker sees the cancel flag instead.
           const removed = await job.remove().then(
@@ -185,7 +218,10 @@ export class RolloutCoordinator {
           );
           if (removed) {
             entry.state = 'cancelled';
-            entry.error = { code: 'CANCELLED', message: 'the rollout was cancelled before this switch started' };
+            entry.error = {
+              code: 'CANCELLED',
+              message: 'the rollout was cancelled before this switch started',
+            };
             return;
           }
         }
@@ -197,7 +233,11 @@ export class RolloutCoordinator {
     );
   }
 
-  private async emitStateChange(record: RolloutRecord, from: RolloutState, reason: string | null): Promise<void> {
+  private async emitStateChange(
+    record: RolloutRecord,
+    from: RolloutState,
+    reason: string | null,
+  ): Promise<void> {
     await this.emit({
       type: 'rollout.state-changed',
       rolloutId: record.id,
@@ -213,7 +253,10 @@ export class RolloutCoordinator {
     try {
       await this.deps.events.append(event);
     } catch (err) {
-      this.log.warn({ err, type: event.type, rolloutId: event.rolloutId }, 'could not append an event');
+      this.log.warn(
+        { err, type: event.type, rolloutId: event.rolloutId },
+        'could not append an event',
+      );
     }
   }
 
@@ -223,14 +266,20 @@ export class RolloutCoordinator {
       const token = await lock.tryAcquire();
       if (token) return token;
       if (Date.now() > deadline) {
-        throw new Error(`rollout ${rolloutId} stayed locked for ${ROLLOUT_LOCK_WAIT_MS} ms; try again`);
+        throw new Error(
+          `rollout ${rolloutId} stayed locked for ${ROLLOUT_LOCK_WAIT_MS} ms; try again`,
+        );
       }
       await sleep(ROLLOUT_LOCK_POLL_MS);
     }
   }
 
   private lockFor(rolloutId: string): RedisLock {
-    return new RedisLock(this.deps.redis, this.deps.store.key('rollout-lock', rolloutId), ROLLOUT_LOCK_TTL_MS);
+    return new RedisLock(
+      this.deps.redis,
+      this.deps.store.key('rollout-lock', rolloutId),
+      ROLLOUT_LOCK_TTL_MS,
+    );
   }
 }
 

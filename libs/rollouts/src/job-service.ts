@@ -15,13 +15,21 @@ export class JobService implements JobApi {
   async submit(input: JobInput): Promise<JobView> {
     const target = await this.switches.get(input.switchId);
     if (!target) {
-      throw new TargetResolutionError(`no switch with id "${input.switchId}"`, { switchId: `no switch with id "${input.switchId}"` });
+      throw new TargetResolutionError(`no switch with id "${input.switchId}"`, {
+        switchId: `no switch with id "${input.switchId}"`,
+      });
     }
 
     const jobId = randomUUID();
     await this.queue.add(
       JOB_NAMES.runSteps,
-      { switchId: target.id, rolloutId: null, steps: [input.step], params: input.params, dryRun: input.dryRun },
+      {
+        switchId: target.id,
+        rolloutId: null,
+        steps: [input.step],
+        params: input.params,
+        dryRun: input.dryRun,
+      },
       runStepsJobOptions(jobId),
     );
     const view = await this.get(jobId);

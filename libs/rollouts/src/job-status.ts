@@ -38,7 +38,10 @@ export interface JobSource {
  * in between shows its finished fields (finishedOn, return value), which then decide; read
  * the other way round, a job could show `completed` with the fields of its last attempt.
  */
-export async function loadJob(source: JobSource, jobId: string): Promise<{ job: RunStepsJob; observed: ObservedJob } | null> {
+export async function loadJob(
+  source: JobSource,
+  jobId: string,
+): Promise<{ job: RunStepsJob; observed: ObservedJob } | null> {
   const stateBefore = await source.getJobState(jobId);
   const job = await source.getJob(jobId);
   if (!job) return null;
@@ -47,7 +50,11 @@ export async function loadJob(source: JobSource, jobId: string): Promise<{ job: 
 
 export function observeJob(job: RunStepsJob, stateReadBefore: string): ObservedJob {
   const finished = job.finishedOn !== undefined && job.finishedOn !== null;
-  const state = finished ? (job.returnvalue !== null && job.returnvalue !== undefined ? 'completed' : 'failed') : toJobState(stateReadBefore);
+  const state = finished
+    ? job.returnvalue !== null && job.returnvalue !== undefined
+      ? 'completed'
+      : 'failed'
+    : toJobState(stateReadBefore);
   const steps = readSteps(state === 'completed' ? job.returnvalue : job.progress);
 
   return {

@@ -15,19 +15,35 @@ function record(states: SwitchRunState[], strategy: object = {}, waves?: number[
     cancelRequested: false,
     dryRun: false,
     steps: ['start-docker'],
-    params: { image: 'nginx', containerName: 'web', ports: [{ host: 30080, container: 80 }], persistDocker: true },
+    params: {
+      image: 'nginx',
+      containerName: 'web',
+      ports: [{ host: 30080, container: 80 }],
+      persistDocker: true,
+    },
     strategy: parsed,
     reason: null,
     createdAt: '',
     updatedAt: '',
     finishedAt: null,
-    switches: states.map((state, i) => ({ switchId: `s${i}`, switchName: `sw-${i}`, wave: assigned[i], state, jobId: null, attempts: 0, error: null })),
+    switches: states.map((state, i) => ({
+      switchId: `s${i}`,
+      switchName: `sw-${i}`,
+      wave: assigned[i],
+      state,
+      jobId: null,
+      attempts: 0,
+      error: null,
+    })),
   };
 }
 
 describe('assignWaves', () => {
   it('puts the canary in wave 0 and the rest in waves of waveSize', () => {
-    assert.deepEqual(assignWaves(7, RolloutStrategySchema.parse({ canary: 2, waveSize: 2 })), [0, 0, 1, 1, 2, 2, 3]);
+    assert.deepEqual(
+      assignWaves(7, RolloutStrategySchema.parse({ canary: 2, waveSize: 2 })),
+      [0, 0, 1, 1, 2, 2, 3],
+    );
   });
 
   it('puts everything in one wave without canary or wave size', () => {
@@ -61,16 +77,24 @@ describe('planAdvance', () => {
       ['failed', 'succeeded', 'skipped', 'skipped'],
     );
     assert.equal(plan.nextState, 'failed');
-    assert.match(r.reason ?? '', /failure budget exceeded: 1 of 4 switches failed \(25\.0% > 20%\)/);
+    assert.match(
+      r.reason ?? '',
+      /failure budget exceeded: 1 of 4 switches failed \(25\.0% > 20%\)/,
+    );
   });
 
   it('keeps going while failures stay within the budget', () => {
-    const r = record(['failed', 'pending', 'pending', 'pending'], { maxFailurePercentage: 25, concurrency: 10 });
+    const r = record(['failed', 'pending', 'pending', 'pending'], {
+      maxFailurePercentage: 25,
+      concurrency: 10,
+    });
     assert.equal(planAdvance(r).toStart.length, 3);
   });
 
   it('ends failed, not succeeded, when a switch failed within the budget', () => {
-    const r = record(['failed', 'succeeded', 'succeeded', 'succeeded'], { maxFailurePercentage: 50 });
+    const r = record(['failed', 'succeeded', 'succeeded', 'succeeded'], {
+      maxFailurePercentage: 50,
+    });
     assert.equal(planAdvance(r).nextState, 'failed');
   });
 
@@ -97,9 +121,21 @@ describe('planAdvance', () => {
 
 describe('jitteredBackoffMs', () => {
   it('doubles from the base, takes at most half off, and stops at the cap', () => {
-    assert.equal(jitteredBackoffMs(1, () => 0), RETRY_BACKOFF_BASE_MS);
-    assert.equal(jitteredBackoffMs(1, () => 1), RETRY_BACKOFF_BASE_MS / 2);
-    assert.equal(jitteredBackoffMs(3, () => 0), RETRY_BACKOFF_BASE_MS * 4);
-    assert.equal(jitteredBackoffMs(30, () => 0), RETRY_BACKOFF_CAP_MS);
+    assert.equal(
+      jitteredBackoffMs(1, () => 0),
+      RETRY_BACKOFF_BASE_MS,
+    );
+    assert.equal(
+      jitteredBackoffMs(1, () => 1),
+      RETRY_BACKOFF_BASE_MS / 2,
+    );
+    assert.equal(
+      jitteredBackoffMs(3, () => 0),
+      RETRY_BACKOFF_BASE_MS * 4,
+    );
+    assert.equal(
+      jitteredBackoffMs(30, () => 0),
+      RETRY_BACKOFF_CAP_MS,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import type { RolloutState, RolloutStrategy } from '@switchyard/contracts';
-import { ENDED_SWITCH_STATES, IN_FLIGHT_STATES, type RolloutRecord, type RolloutSwitchEntry } from './rollout-record';
+import {
+  ENDED_SWITCH_STATES,
+  IN_FLIGHT_STATES,
+  type RolloutRecord,
+  type RolloutSwitchEntry,
+} from './rollout-record';
 
 /**
  * Wave of each target, in target order: wave 0 is the first `canary` switches (when
@@ -30,7 +35,8 @@ export interface AdvancePlan {
  */
 export function planAdvance(record: RolloutRecord): AdvancePlan {
   const none: AdvancePlan = { toStart: [], nextState: null };
-  if (record.state === 'succeeded' || record.state === 'failed' || record.state === 'cancelled') return none;
+  if (record.state === 'succeeded' || record.state === 'failed' || record.state === 'cancelled')
+    return none;
 
   const entries = record.switches;
   const pending = () => entries.filter((e) => e.state === 'pending');
@@ -38,7 +44,10 @@ export function planAdvance(record: RolloutRecord): AdvancePlan {
   if (record.cancelRequested) {
     for (const entry of pending()) {
       entry.state = 'cancelled';
-      entry.error = { code: 'CANCELLED', message: 'the rollout was cancelled before this switch started' };
+      entry.error = {
+        code: 'CANCELLED',
+        message: 'the rollout was cancelled before this switch started',
+      };
     }
   } else {
     skipWhenCanaryFailed(record);
@@ -46,7 +55,8 @@ export function planAdvance(record: RolloutRecord): AdvancePlan {
   }
 
   const inFlight = entries.filter((e) => IN_FLIGHT_STATES.includes(e.state)).length;
-  if (pending().length === 0 && inFlight === 0) return { toStart: [], nextState: finalState(record) };
+  if (pending().length === 0 && inFlight === 0)
+    return { toStart: [], nextState: finalState(record) };
   if (record.state !== 'running' || record.cancelRequested) return none;
 
   return { toStart: nextToStart(record, inFlight), nextState: null };
@@ -55,11 +65,14 @@ export function planAdvance(record: RolloutRecord): AdvancePlan {
 function skipWhenCanaryFailed(record: RolloutRecord): void {
   if (record.strategy.canary === 0) return;
 
-  const canaryFailed = record.switches.some((e) => e.wave === 0 && ENDED_SWITCH_STATES.includes(e.state) && e.state !== 'succeeded');
+  const canaryFailed = record.switches.some(
+    (e) => e.wave === 0 && ENDED_SWITCH_STATES.includes(e.state) && e.state !== 'succeeded',
+  );
   if (!canaryFailed) return;
 
   const skipped = skipPending(record, 'the canary wave did not succeed');
-  if (skipped > 0) record.reason = `canary wave failed: ${skipped} switches not started were skipped`;
+  if (skipped > 0)
+    record.reason = `canary wave failed: ${skipped} switches not started were skipped`;
 }
 
 /** Over budget means strictly more than maxFailurePercentage of all targets failed. */
@@ -94,7 +107,9 @@ function nextToStart(record: RolloutRecord, inFlight: number): RolloutSwitchEntr
   if (pending.length === 0) return [];
 
   const wave = Math.min(...pending.map((e) => e.wave));
-  const earlierStillOpen = record.switches.some((e) => e.wave < wave && !ENDED_SWITCH_STATES.includes(e.state));
+  const earlierStillOpen = record.switches.some(
+    (e) => e.wave < wave && !ENDED_SWITCH_STATES.includes(e.state),
+  );
   if (earlierStillOpen) return [];
 
   const slots = Math.max(0, record.strategy.concurrency - inFlight);
@@ -109,7 +124,9 @@ function finalState(record: RolloutRecord): RolloutState {
   if (record.cancelRequested) return 'cancelled';
 
   const failed = record.switches.filter((e) => e.state === 'failed').length;
-  const notRun = record.switches.filter((e) => e.state === 'skipped' || e.state === 'cancelled').length;
+  const notRun = record.switches.filter(
+    (e) => e.state === 'skipped' || e.state === 'cancelled',
+  ).length;
   if (failed === 0 && notRun === 0) return 'succeeded';
 
   record.reason ??= `${failed} of ${record.switches.length} switches failed`;

@@ -1,6 +1,11 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_NAMES, QUEUE_NAMES, type RunStepsJobData, type RunStepsJobResult } from '@switchyard/contracts';
+import {
+  JOB_NAMES,
+  QUEUE_NAMES,
+  type RunStepsJobData,
+  type RunStepsJobResult,
+} from '@switchyard/contracts';
 import {
   COMPLETED_JOB_RETENTION_S,
   FAILED_JOB_RETENTION_S,
@@ -15,10 +20,13 @@ export type SwitchRunsQueue = Queue<RunStepsJobData, RunStepsJobResult, typeof J
 
 /** The producer side of `switch-runs`. BullMQ keys live under the Switchyard prefix. */
 export function openSwitchRunsQueue(connection: Redis, prefix: string): SwitchRunsQueue {
-  return new Queue<RunStepsJobData, RunStepsJobResult, typeof JOB_NAMES.runSteps>(QUEUE_NAMES.switchRuns, {
-    connection,
-    prefix,
-  });
+  return new Queue<RunStepsJobData, RunStepsJobResult, typeof JOB_NAMES.runSteps>(
+    QUEUE_NAMES.switchRuns,
+    {
+      connection,
+      prefix,
+    },
+  );
 }
 
 /**
@@ -45,7 +53,10 @@ export function runStepsJobOptions(jobId: string): JobsOptions {
  * base, capped, with up to half taken off at random so retries of many switches that failed
  * together (a flapping management network) do not hit the network again in step.
  */
-export function jitteredBackoffMs(attemptsMade: number, random: () => number = Math.random): number {
+export function jitteredBackoffMs(
+  attemptsMade: number,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, attemptsMade - 1);
   const ceiling = Math.min(RETRY_BACKOFF_CAP_MS, RETRY_BACKOFF_BASE_MS * 2 ** exponent);
   return Math.round(ceiling * (1 - random() / 2));

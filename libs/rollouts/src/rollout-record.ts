@@ -38,14 +38,28 @@ export interface RolloutRecord {
 }
 
 export const IN_FLIGHT_STATES: readonly SwitchRunState[] = ['queued', 'running'];
-export const ENDED_SWITCH_STATES: readonly SwitchRunState[] = ['succeeded', 'failed', 'skipped', 'cancelled'];
+export const ENDED_SWITCH_STATES: readonly SwitchRunState[] = [
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+];
 
 export function isFinalRolloutState(state: RolloutState): boolean {
   return state === 'succeeded' || state === 'failed' || state === 'cancelled';
 }
 
 export function countSwitches(entries: readonly { state: SwitchRunState }[]): RolloutCounts {
-  const counts: RolloutCounts = { total: entries.length, pending: 0, queued: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const counts: RolloutCounts = {
+    total: entries.length,
+    pending: 0,
+    queued: 0,
+    running: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
   for (const entry of entries) counts[entry.state] += 1;
   return counts;
 }

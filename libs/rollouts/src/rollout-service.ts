@@ -53,7 +53,14 @@ export class RolloutService implements RolloutApi {
 
     await this.deps.store.insert(record);
     await this.deps.events
-      .append({ type: 'rollout.state-changed', rolloutId: record.id, jobId: null, switchId: null, step: null, data: { from: null, to: 'running', reason: null } })
+      .append({
+        type: 'rollout.state-changed',
+        rolloutId: record.id,
+        jobId: null,
+        switchId: null,
+        step: null,
+        data: { from: null, to: 'running', reason: null },
+      })
       .catch(() => undefined);
     await this.deps.coordinator.advance(record.id);
     return this.view(record.id);
@@ -107,7 +114,10 @@ export class RolloutService implements RolloutApi {
       if (!byId.has(id)) unknown[`switchIds.${i}`] = `no switch with id "${id}"`;
     });
     if (Object.keys(unknown).length > 0) {
-      throw new TargetResolutionError(`${Object.keys(unknown).length} of the switchIds are not registered`, unknown);
+      throw new TargetResolutionError(
+        `${Object.keys(unknown).length} of the switchIds are not registered`,
+        unknown,
+      );
     }
 
     // A switch named twice runs once, at its first position.

@@ -28,7 +28,10 @@ export function toJobView(observed: ObservedJob): JobView {
  * The record, with each switch that has a job brought up to the job's true state (read
  * only: the coordinator writes the record). Step details come from the job.
  */
-export async function toRolloutView(queue: SwitchRunsQueue, record: RolloutRecord): Promise<RolloutView> {
+export async function toRolloutView(
+  queue: SwitchRunsQueue,
+  record: RolloutRecord,
+): Promise<RolloutView> {
   const switches = await Promise.all(
     record.switches.map(async (entry): Promise<SwitchRunView> => {
       const view: SwitchRunView = {

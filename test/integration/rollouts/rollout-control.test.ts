@@ -5,7 +5,12 @@ import { RolloutStateError, type RolloutRecord } from '@switchyard/rollouts';
 import { waitFor } from '../../support/wait';
 import { createHarness, Gate, SUCCEED, type Harness } from '../worker/harness';
 
-async function waitForRollout(harness: Harness, id: string, what: string, done: (view: RolloutView) => boolean): Promise<RolloutView> {
+async function waitForRollout(
+  harness: Harness,
+  id: string,
+  what: string,
+  done: (view: RolloutView) => boolean,
+): Promise<RolloutView> {
   let last: RolloutView | null = null;
   return waitFor({
     what,
@@ -45,9 +50,15 @@ describe('rollout pause, resume and cancel', () => {
     const targets = await harness.registerSwitches(['sw-1', 'sw-2', 'sw-3']);
     await harness.startWorker();
     const created = await harness.services.rollouts.create(
-      RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id), strategy: { concurrency: 1 } }),
+      RolloutInputSchema.parse({
+        switchIds: targets.map((t) => t.id),
+        strategy: { concurrency: 1 },
+      }),
     );
-    await waitFor({ what: 'sw-1 to start', check: () => (started.includes('sw-1') ? true : undefined) });
+    await waitFor({
+      what: 'sw-1 to start',
+      check: () => (started.includes('sw-1') ? true : undefined),
+    });
 
     const paused = await harness.services.rollouts.pause(created.id);
     assert.equal(paused?.state, 'paused');
@@ -70,7 +81,12 @@ describe('rollout pause, resume and cancel', () => {
 
     const resumed = await harness.services.rollouts.resume(created.id);
     assert.equal(resumed?.state, 'running');
-    const ended = await waitForRollout(harness, created.id, 'the resumed rollout to end', (v) => v.state === 'succeeded');
+    const ended = await waitForRollout(
+      harness,
+      created.id,
+      'the resumed rollout to end',
+      (v) => v.state === 'succeeded',
+    );
     assert.deepEqual(
       ended.switches.map((s) => s.state),
       ['succeeded', 'succeeded', 'succeeded'],
@@ -88,7 +104,8 @@ describe('rollout pause, resume and cancel', () => {
           inSecondStep.add(name);
           await gate.wait();
         }
-        if (step === 'deploy-container' || step === 'verify-nat') ranAfterCancel.push(`${name}:${step}`);
+        if (step === 'deploy-container' || step === 'verify-nat')
+          ranAfterCancel.push(`${name}:${step}`);
         return SUCCEED(step, name, context);
       },
       { label: 'cancel' },
@@ -96,15 +113,26 @@ describe('rollout pause, resume and cancel', () => {
     const targets = await harness.registerSwitches(['sw-1', 'sw-2', 'sw-3', 'sw-4', 'sw-5']);
     await harness.startWorker();
     const created = await harness.services.rollouts.create(
-      RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id), strategy: { concurrency: 2 } }),
+      RolloutInputSchema.parse({
+        switchIds: targets.map((t) => t.id),
+        strategy: { concurrency: 2 },
+      }),
     );
-    await waitFor({ what: 'two switches to reach start-docker', check: () => (inSecondStep.size === 2 ? true : undefined) });
+    await waitFor({
+      what: 'two switches to reach start-docker',
+      check: () => (inSecondStep.size === 2 ? true : undefined),
+    });
 
     const cancelling = await harness.services.rollouts.cancel(created.id);
     assert.equal(cancelling?.reason, 'cancelled on request');
     gate.open();
 
-    const ended = await waitForRollout(harness, created.id, 'the cancelled rollout to end', (v) => v.state === 'cancelled');
+    const ended = await waitForRollout(
+      harness,
+      created.id,
+      'the cancelled rollout to end',
+      (v) => v.state === 'cancelled',
+    );
     assert.deepEqual(ranAfterCancel, [], 'no step starts after the cancel');
     assert.ok(ended.switches.every((s) => s.state === 'cancelled'));
     for (const run of ended.switches.filter((s) => inSecondStep.has(s.switchName))) {
@@ -115,7 +143,9 @@ describe('rollout pause, resume and cancel', () => {
       );
       assert.equal(run.error?.code, 'CANCELLED');
     }
-    assert.ok(ended.switches.filter((s) => !inSecondStep.has(s.switchName)).every((s) => s.jobId === null));
+    assert.ok(
+      ended.switches.filter((s) => !inSecondStep.has(s.switchName)).every((s) => s.jobId === null),
+    );
 
     await assert.rejects(harness.services.rollouts.resume(created.id), RolloutStateError);
   });

@@ -25,7 +25,8 @@ async function waitForEnd(harness: Harness, id: string, timeoutMs = 30_000): Pro
 /** Fails every step on the named switches with a permanent error. */
 function failingOn(names: string[]): FakeBehaviour {
   return (step, switchName, context) => {
-    if (names.includes(switchName)) throw new SwitchyardError('AUTH_FAILED', `login refused on ${switchName}`);
+    if (names.includes(switchName))
+      throw new SwitchyardError('AUTH_FAILED', `login refused on ${switchName}`);
     return SUCCEED(step, switchName, context);
   };
 }
@@ -43,7 +44,9 @@ describe('rollout outcomes', () => {
     const targets = await harness.registerSwitches(['sw-1', 'sw-2', 'sw-3']);
     await harness.startWorker();
 
-    const created = await harness.services.rollouts.create(RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id) }));
+    const created = await harness.services.rollouts.create(
+      RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id) }),
+    );
     const ended = await waitForEnd(harness, created.id);
 
     assert.equal(ended.state, 'failed');
@@ -82,7 +85,8 @@ describe('rollout outcomes', () => {
         }
         try {
           await new Promise((resolve) => setImmediate(resolve));
-          if (failing.includes(switchName)) throw new SwitchyardError('INSUFFICIENT_BOOTFLASH', 'bootflash is full');
+          if (failing.includes(switchName))
+            throw new SwitchyardError('INSUFFICIENT_BOOTFLASH', 'bootflash is full');
           return SUCCEED(step, switchName, context);
         } finally {
           if (step === 'verify-nat' || failing.includes(switchName)) {
@@ -98,7 +102,10 @@ describe('rollout outcomes', () => {
     await harness.startWorker(10);
 
     const created = await harness.services.rollouts.create(
-      RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id), strategy: { canary: 2, waveSize: 10, concurrency: 4, maxFailurePercentage: 20 } }),
+      RolloutInputSchema.parse({
+        switchIds: targets.map((t) => t.id),
+        strategy: { canary: 2, waveSize: 10, concurrency: 4, maxFailurePercentage: 20 },
+      }),
     );
     assert.deepEqual(
       [0, 1, 2, 11, 12, 22, 29].map((i) => created.switches[i].wave),
@@ -118,9 +125,15 @@ describe('rollout outcomes', () => {
       if (entry.event !== 'start') continue;
       const wave = waveOf.get(entry.name) as number;
       const earlierStillOpen = names.filter(
-        (n) => (waveOf.get(n) as number) < wave && !order.slice(0, i).some((e) => e.name === n && e.event === 'end'),
+        (n) =>
+          (waveOf.get(n) as number) < wave &&
+          !order.slice(0, i).some((e) => e.name === n && e.event === 'end'),
       );
-      assert.deepEqual(earlierStillOpen, [], `${entry.name} (wave ${wave}) started before these ended`);
+      assert.deepEqual(
+        earlierStillOpen,
+        [],
+        `${entry.name} (wave ${wave}) started before these ended`,
+      );
     }
   });
 
@@ -131,7 +144,10 @@ describe('rollout outcomes', () => {
     await harness.startWorker(10);
 
     const created = await harness.services.rollouts.create(
-      RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id), strategy: { canary: 2, waveSize: 10, concurrency: 10, maxFailurePercentage: 5 } }),
+      RolloutInputSchema.parse({
+        switchIds: targets.map((t) => t.id),
+        strategy: { canary: 2, waveSize: 10, concurrency: 10, maxFailurePercentage: 5 },
+      }),
     );
     const ended = await waitForEnd(harness, created.id);
 
@@ -139,10 +155,18 @@ describe('rollout outcomes', () => {
     assert.match(ended.reason ?? '', /failure budget exceeded/);
     // Wave 1 (switches 2-11) was in flight when the budget broke and ran to its end.
     assert.deepEqual(
-      { succeeded: ended.counts.succeeded, failed: ended.counts.failed, skipped: ended.counts.skipped },
+      {
+        succeeded: ended.counts.succeeded,
+        failed: ended.counts.failed,
+        skipped: ended.counts.skipped,
+      },
       { succeeded: 9, failed: 3, skipped: 18 },
     );
-    assert.ok(ended.switches.filter((s) => s.state === 'skipped').every((s) => s.wave >= 2 && s.jobId === null));
+    assert.ok(
+      ended.switches
+        .filter((s) => s.state === 'skipped')
+        .every((s) => s.wave >= 2 && s.jobId === null),
+    );
   });
 
   it('skips the rest when the canary fails', async () => {
@@ -151,7 +175,10 @@ describe('rollout outcomes', () => {
     await harness.startWorker();
 
     const created = await harness.services.rollouts.create(
-      RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id), strategy: { canary: 2, maxFailurePercentage: 100 } }),
+      RolloutInputSchema.parse({
+        switchIds: targets.map((t) => t.id),
+        strategy: { canary: 2, maxFailurePercentage: 100 },
+      }),
     );
     const ended = await waitForEnd(harness, created.id);
 
@@ -176,7 +203,9 @@ describe('rollout outcomes', () => {
     await harness.registerSwitches(['sw-other'], ['lab']);
     await harness.startWorker();
 
-    const created = await harness.services.rollouts.create(RolloutInputSchema.parse({ tags: ['lab', 'dc1'], dryRun: true }));
+    const created = await harness.services.rollouts.create(
+      RolloutInputSchema.parse({ tags: ['lab', 'dc1'], dryRun: true }),
+    );
     assert.deepEqual(
       created.switches.map((s) => s.switchId),
       targets.map((t) => t.id),
@@ -202,20 +231,33 @@ describe('rollout outcomes', () => {
     const [known] = await harness.registerSwitches(['sw-known'], ['lab']);
 
     await assert.rejects(
-      harness.services.rollouts.create(RolloutInputSchema.parse({ switchIds: [known.id, 'no-such-switch'] })),
-      (err: unknown) => err instanceof TargetResolutionError && err.fields['switchIds.1'] !== undefined && !('switchIds.0' in err.fields),
+      harness.services.rollouts.create(
+        RolloutInputSchema.parse({ switchIds: [known.id, 'no-such-switch'] }),
+      ),
+      (err: unknown) =>
+        err instanceof TargetResolutionError &&
+        err.fields['switchIds.1'] !== undefined &&
+        !('switchIds.0' in err.fields),
     );
     await assert.rejects(
       harness.services.rollouts.create(RolloutInputSchema.parse({ tags: ['lab', 'nowhere'] })),
       (err: unknown) => err instanceof TargetResolutionError && err.fields.tags !== undefined,
     );
     await assert.rejects(
-      harness.services.jobs.submit({ switchId: 'no-such-switch', step: 'start-docker', params: RolloutInputSchema.parse({ tags: ['x'] }).params, dryRun: false }),
+      harness.services.jobs.submit({
+        switchId: 'no-such-switch',
+        step: 'start-docker',
+        params: RolloutInputSchema.parse({ tags: ['x'] }).params,
+        dryRun: false,
+      }),
       (err: unknown) => err instanceof TargetResolutionError && err.fields.switchId !== undefined,
     );
 
     const counts = await harness.queue.getJobCounts();
-    assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 0);
+    assert.equal(
+      Object.values(counts).reduce((a, b) => a + b, 0),
+      0,
+    );
     assert.deepEqual(await harness.services.rollouts.list(), []);
   });
 });

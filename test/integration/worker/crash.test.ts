@@ -23,17 +23,34 @@ describe('a worker killed mid-job (BUGS B3)', () => {
       { label: 'crash' },
     );
     const [target] = await harness.registerSwitches(['sw-1']);
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'test/integration/worker/fixtures/hanging-worker.ts'], {
-      env: { PATH: process.env.PATH, TEST_REDIS_URL: harness.testRedis.url, TEST_PREFIX: harness.testRedis.prefix },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'test/integration/worker/fixtures/hanging-worker.ts'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          TEST_REDIS_URL: harness.testRedis.url,
+          TEST_PREFIX: harness.testRedis.prefix,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
     const created = await harness.services.rollouts.create(
-      RolloutInputSchema.parse({ switchIds: [target.id], steps: ['configure-mgmt', 'start-docker', 'deploy-container'] }),
+      RolloutInputSchema.parse({
+        switchIds: [target.id],
+        steps: ['configure-mgmt', 'start-docker', 'deploy-container'],
+      }),
     );
-    await waitFor({ what: 'the child worker to reach start-docker', check: () => (output.includes('in start-docker') ? true : undefined) }, { timeoutMs: 60_000 });
+    await waitFor(
+      {
+        what: 'the child worker to reach start-docker',
+        check: () => (output.includes('in start-docker') ? true : undefined),
+      },
+      { timeoutMs: 60_000 },
+    );
     child.kill('SIGKILL');
     await once(child, 'exit');
 
@@ -43,14 +60,20 @@ describe('a worker killed mid-job (BUGS B3)', () => {
         what: 'the rollout to end',
         check: async () => {
           const view = await harness!.services.rollouts.get(created.id);
-          return view && ['succeeded', 'failed', 'cancelled'].includes(view.state) ? view : undefined;
+          return view && ['succeeded', 'failed', 'cancelled'].includes(view.state)
+            ? view
+            : undefined;
         },
       },
       { timeoutMs: 60_000 },
     );
 
     assert.equal(ended.state, 'succeeded');
-    assert.deepEqual(ranAfterCrash, ['configure-mgmt', 'start-docker', 'deploy-container'], 'the job ran again from its first (idempotent) step');
+    assert.deepEqual(
+      ranAfterCrash,
+      ['configure-mgmt', 'start-docker', 'deploy-container'],
+      'the job ran again from its first (idempotent) step',
+    );
     assert.deepEqual(
       ended.switches[0].steps.map((s) => s.status),
       ['succeeded', 'succeeded', 'succeeded'],

@@ -13,7 +13,11 @@ export class FakeSessionPool implements SessionPool {
       hostname: target.name,
       mode: 'exec',
       broken: false,
-      run: async (command: string): Promise<TranscriptEntry> => ({ command, output: '', durationMs: 0 }),
+      run: async (command: string): Promise<TranscriptEntry> => ({
+        command,
+        output: '',
+        durationMs: 0,
+      }),
       ensureMode: async () => undefined,
       takeTranscript: () => [],
       close: async () => undefined,
@@ -36,4 +40,3 @@ export class FakeSessionPool implements SessionPool {
     return { connections: 0, leased: this.leased };
   }
 }
-

@@ -5,14 +5,22 @@ import { CredentialStore, SwitchRepository } from '@switchyard/inventory';
 import { createRootLogger, type Logger } from '@switchyard/logging';
 import { createRolloutServices, type RolloutServices } from '@switchyard/rollouts';
 import type { StepContext, StepHandler, StepOutcome } from '@switchyard/steps';
-import { startWorker, type RunningWorker, type WorkerTimings } from '../../../apps/worker/src/worker';
+import {
+  startWorker,
+  type RunningWorker,
+  type WorkerTimings,
+} from '../../../apps/worker/src/worker';
 import { createTestRedis, type TestRedis } from '../../support/redis';
 import { FakeSessionPool } from './fake-session-pool';
 
 export { FakeSessionPool } from './fake-session-pool';
 
 /** What a fake step does, given the step, the switch it runs on and the context. */
-export type FakeBehaviour = (step: StepName, switchName: string, context: StepContext) => Promise<StepOutcome> | StepOutcome;
+export type FakeBehaviour = (
+  step: StepName,
+  switchName: string,
+  context: StepContext,
+) => Promise<StepOutcome> | StepOutcome;
 
 export const SUCCEED: FakeBehaviour = (step, _name, context) => ({
   changed: !context.dryRun,
@@ -22,7 +30,12 @@ export const SUCCEED: FakeBehaviour = (step, _name, context) => ({
 });
 
 /** Locks short enough that a test can wait out a killed worker. */
-export const SHORT_TIMINGS: WorkerTimings = { jobLockMs: 2_000, stalledCheckMs: 1_000, switchLockTtlMs: 2_000, switchLockRenewMs: 500 };
+export const SHORT_TIMINGS: WorkerTimings = {
+  jobLockMs: 2_000,
+  stalledCheckMs: 1_000,
+  switchLockTtlMs: 2_000,
+  switchLockRenewMs: 500,
+};
 
 /** Step handlers that do what `behaviour` says and never touch a switch. */
 export function fakeStepHandlers(behaviour: FakeBehaviour): StepHandler[] {
@@ -48,16 +61,28 @@ export interface Harness {
 }
 
 /** A fresh Redis prefix, the rollout services and (on demand) a worker with fake steps. */
-export async function createHarness(behaviour: FakeBehaviour, options: { label?: string } = {}): Promise<Harness> {
+export async function createHarness(
+  behaviour: FakeBehaviour,
+  options: { label?: string } = {},
+): Promise<Harness> {
   const testRedis = await createTestRedis(options.label ?? 'worker');
-  const config = loadConfig({ REDIS_URL: testRedis.url, SWITCHYARD_PREFIX: testRedis.prefix, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    REDIS_URL: testRedis.url,
+    SWITCHYARD_PREFIX: testRedis.prefix,
+    LOG_LEVEL: 'silent',
+  });
   const logger = createRootLogger({ level: 'silent' });
   const services = await createRolloutServices({ config, logger });
   const switches = new SwitchRepository(testRedis.redis, testRedis.prefix);
   const pool = new FakeSessionPool();
   // Connection options rather than a client: the queue then owns its connection and closes it.
-  const queue = new Queue(QUEUE_NAMES.switchRuns, { connection: { url: testRedis.url }, prefix: testRedis.prefix });
-  const credentials = CredentialStore.fromEntries({ lab: { username: 'admin', password: 'not-a-real-password' } });
+  const queue = new Queue(QUEUE_NAMES.switchRuns, {
+    connection: { url: testRedis.url },
+    prefix: testRedis.prefix,
+  });
+  const credentials = CredentialStore.fromEntries({
+    lab: { username: 'admin', password: 'not-a-real-password' },
+  });
 
   const harness: Harness = {
     testRedis,
@@ -69,14 +94,28 @@ export async function createHarness(behaviour: FakeBehaviour, options: { label?:
     queue,
     worker: null,
     async startWorker(concurrency = 10, timings) {
-      harness.worker = await startWorker(config, { logger, credentials, stepHandlers: fakeStepHandlers(behaviour), sessionPool: pool, concurrency, timings });
+      harness.worker = await startWorker(config, {
+        logger,
+        credentials,
+        stepHandlers: fakeStepHandlers(behaviour),
+        sessionPool: pool,
+        concurrency,
+        timings,
+      });
       return harness.worker;
     },
     async registerSwitches(names, tags = []) {
       const created: Switch[] = [];
       for (const [i, name] of names.entries()) {
         created.push(
-          await switches.create({ name, host: `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`, port: 22, credentialRef: 'lab', tags, legacyAlgorithms: false }),
+          await switches.create({
+            name,
+            host: `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+            port: 22,
+            credentialRef: 'lab',
+            tags,
+            legacyAlgorithms: false,
+          }),
         );
       }
       return created;

@@ -17,8 +17,19 @@ const SSH_PORT = 10_733;
 const TIME_SCALE = 0.02;
 const PASSWORD = 'Lab-Secret-73';
 
-function simSwitch(host: number, name: string, extra: Partial<SimSwitchOptions> = {}): SimSwitchOptions {
-  return { name, address: `${SUBNET}.${host}`, port: SSH_PORT, username: 'admin', password: PASSWORD, ...extra };
+function simSwitch(
+  host: number,
+  name: string,
+  extra: Partial<SimSwitchOptions> = {},
+): SimSwitchOptions {
+  return {
+    name,
+    address: `${SUBNET}.${host}`,
+    port: SSH_PORT,
+    username: 'admin',
+    password: PASSWORD,
+    ...extra,
+  };
 }
 
 describe('the worker against simulated switches over SSH', () => {
@@ -31,14 +42,29 @@ describe('the worker against simulated switches over SSH', () => {
   before(async () => {
     fleet = await startFleet({
       timeScale: TIME_SCALE,
-      switches: [simSwitch(10, 'N9K-A'), simSwitch(11, 'N9K-B'), simSwitch(12, 'N9K-FULL', { featuresEnabled: ['bash-shell'], freeBootflashMb: 150 })],
+      switches: [
+        simSwitch(10, 'N9K-A'),
+        simSwitch(11, 'N9K-B'),
+        simSwitch(12, 'N9K-FULL', { featuresEnabled: ['bash-shell'], freeBootflashMb: 150 }),
+      ],
     });
     testRedis = await createTestRedis('real');
-    const config = loadConfig({ REDIS_URL: testRedis.url, SWITCHYARD_PREFIX: testRedis.prefix, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      REDIS_URL: testRedis.url,
+      SWITCHYARD_PREFIX: testRedis.prefix,
+      LOG_LEVEL: 'silent',
+    });
     const logger = createRootLogger({ level: 'silent' });
     switches = new SwitchRepository(testRedis.redis, testRedis.prefix);
     for (const [i, name] of ['N9K-A', 'N9K-B', 'N9K-FULL'].entries()) {
-      await switches.create({ name, host: `${SUBNET}.${10 + i}`, port: SSH_PORT, credentialRef: 'lab', tags: ['lab'], legacyAlgorithms: false });
+      await switches.create({
+        name,
+        host: `${SUBNET}.${10 + i}`,
+        port: SSH_PORT,
+        credentialRef: 'lab',
+        tags: ['lab'],
+        legacyAlgorithms: false,
+      });
     }
     services = await createRolloutServices({ config, logger });
     // The real SSH pool (the default) and the real steps, with short polls for the fast clock.
@@ -65,7 +91,9 @@ describe('the worker against simulated switches over SSH', () => {
         what: `rollout ${created.id} to end`,
         check: async () => {
           last = await services.rollouts.get(created.id);
-          return last && ['succeeded', 'failed', 'cancelled'].includes(last.state) ? last : undefined;
+          return last && ['succeeded', 'failed', 'cancelled'].includes(last.state)
+            ? last
+            : undefined;
         },
         pending: () => (last ? `${last.state} ${JSON.stringify(last.counts)}` : ''),
       },
@@ -81,7 +109,10 @@ describe('the worker against simulated switches over SSH', () => {
       ['succeeded', 'succeeded', 'succeeded'],
     );
     assert.ok(ended.switches.every((s) => s.steps.every((step) => step.status === 'planned')));
-    assert.ok(ended.switches[0].steps.some((step) => step.commands.length > 0), 'the plan lists the commands it would send');
+    assert.ok(
+      ended.switches[0].steps.some((step) => step.commands.length > 0),
+      'the plan lists the commands it would send',
+    );
     assert.equal(fleet.byName('N9K-A').state.docker.running, false);
     assert.equal(fleet.byName('N9K-A').state.containers.size, 0);
   });
@@ -104,7 +135,11 @@ describe('the worker against simulated switches over SSH', () => {
     assert.equal(fleet.byName('N9K-A').state.docker.running, true);
     assert.equal(fleet.byName('N9K-A').state.containers.get('web')?.status, 'running');
     for (const registered of await switches.list()) {
-      assert.equal(registered.hostKey?.source, 'first-use', `${registered.name} has its host key pinned`);
+      assert.equal(
+        registered.hostKey?.source,
+        'first-use',
+        `${registered.name} has its host key pinned`,
+      );
     }
   });
 });

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { Worker } from 'bullmq';
-import { QUEUE_NAMES, RolloutInputSchema, type RunStepsJobData, type RunStepsJobResult } from '@switchyard/contracts';
+import {
+  QUEUE_NAMES,
+  RolloutInputSchema,
+  type RunStepsJobData,
+  type RunStepsJobResult,
+} from '@switchyard/contracts';
 import { waitFor } from '../../support/wait';
 import { SwitchLocks } from '../../../apps/worker/src/switch-lock';
 import { createHarness, SUCCEED, type Harness } from './harness';
@@ -16,17 +21,30 @@ describe('recovery', () => {
   it('finishes a rollout whose jobs ended while no worker advanced it (the sweeper)', async () => {
     harness = await createHarness(SUCCEED, { label: 'sweep' });
     const targets = await harness.registerSwitches(['sw-1', 'sw-2']);
-    const created = await harness.services.rollouts.create(RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id), steps: ['start-docker'] }));
+    const created = await harness.services.rollouts.create(
+      RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id), steps: ['start-docker'] }),
+    );
 
     // A bare consumer completes the jobs and, like a worker that crashed right after, never advances.
     const bare = new Worker<RunStepsJobData, RunStepsJobResult>(
       QUEUE_NAMES.switchRuns,
       async (job) => ({ switchId: job.data.switchId, currentStep: null, steps: [] }),
-      { connection: { url: harness.testRedis.url, maxRetriesPerRequest: null }, prefix: harness.testRedis.prefix },
+      {
+        connection: { url: harness.testRedis.url, maxRetriesPerRequest: null },
+        prefix: harness.testRedis.prefix,
+      },
     );
-    await waitFor({ what: 'both jobs to complete', check: async () => ((await harness!.queue.getJobCounts('completed')).completed === 2 ? true : undefined) });
+    await waitFor({
+      what: 'both jobs to complete',
+      check: async () =>
+        (await harness!.queue.getJobCounts('completed')).completed === 2 ? true : undefined,
+    });
     await bare.close();
-    const stored = JSON.parse((await harness.testRedis.redis.get(`${harness.testRedis.prefix}:rollout:${created.id}`)) as string);
+    const stored = JSON.parse(
+      (await harness.testRedis.redis.get(
+        `${harness.testRedis.prefix}:rollout:${created.id}`,
+      )) as string,
+    );
     assert.equal(stored.state, 'running', 'nothing advanced the rollout yet');
 
     await harness.startWorker();
@@ -43,7 +61,9 @@ describe('recovery', () => {
   it('ends a rollout failed when its jobs are gone, instead of leaving it running (BUGS B4)', async () => {
     harness = await createHarness(SUCCEED, { label: 'gone' });
     const targets = await harness.registerSwitches(['sw-1', 'sw-2']);
-    const created = await harness.services.rollouts.create(RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id) }));
+    const created = await harness.services.rollouts.create(
+      RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id) }),
+    );
     await harness.queue.obliterate({ force: true });
 
     await harness.services.coordinator.advance(created.id);
@@ -60,14 +80,40 @@ describe('recovery', () => {
 
     const hold = await locks.tryHold('sw-1', () => (lostCalls += 1));
     assert.ok(hold);
-    assert.equal(await locks.tryHold('sw-1', () => undefined), null, 'a second run cannot take a held switch');
+    assert.equal(
+      await locks.tryHold('sw-1', () => undefined),
+      null,
+      'a second run cannot take a held switch',
+    );
 
     const key = `${harness.testRedis.prefix}:switch-lock:sw-1`;
     await harness.testRedis.redis.set(key, 'another-run');
-    await waitFor({ what: 'the renewal to notice the takeover', check: () => (hold.lost ? true : undefined) });
+    await waitFor({
+      what: 'the renewal to notice the takeover',
+      check: () => (hold.lost ? true : undefined),
+    });
     await hold.release();
 
     assert.equal(lostCalls, 1);
-    assert.equal(await harness.testRedis.redis.get(key), 'another-run', 'the new holder keeps its lock');
+    assert.equal(
+      await harness.testRedis.redis.get(key),
+      'another-run',
+      'the new holder keeps its lock',
+    );
+  });
+
+  it('counts a lock as lost once its TTL has passed without a renewal, as after a blocked event loop (BUGS B1)', async () => {
+    harness = await createHarness(SUCCEED, { label: 'expiry' });
+    // Renewal far slower than the TTL: nothing extends the lock in time.
+    const locks = new SwitchLocks(harness.testRedis.redis, harness.testRedis.prefix, 200, 60_000);
+    let lostCalls = 0;
+
+    const hold = await locks.tryHold('sw-1', () => (lostCalls += 1));
+    assert.ok(hold);
+    assert.equal(hold.lost, false);
+    await waitFor({ what: 'the TTL to pass', check: () => (hold.lost ? true : undefined) });
+    await hold.release();
+
+    assert.equal(lostCalls, 1);
   });
 });

@@ -37,15 +37,42 @@ describe('a Redis restart while jobs are active (BUGS B2)', () => {
 
   // A private Redis, persisted to an append-only file so a restart keeps the queue.
   const startRedis = async () => {
-    redisProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], {
-      stdio: 'ignore',
-    });
+    redisProcess = spawn(
+      'redis-server',
+      [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitFor({
       what: 'the private Redis to answer',
       check: async () => {
-        const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+        const probe = new Redis(port, '127.0.0.1', {
+          lazyConnect: true,
+          retryStrategy: () => null,
+          maxRetriesPerRequest: 0,
+        });
         probe.on('error', () => undefined);
-        const ok = await probe.connect().then(() => probe.ping()).then(() => true, () => undefined);
+        const ok = await probe
+          .connect()
+          .then(() => probe.ping())
+          .then(
+            () => true,
+            () => undefined,
+          );
         probe.disconnect();
         return ok;
       },
@@ -72,12 +99,30 @@ describe('a Redis restart while jobs are active (BUGS B2)', () => {
   it('finishes the active job and takes new ones after Redis comes back, without a worker restart', async () => {
     const gate = new Gate();
     const started: string[] = [];
-    const config = loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, SWITCHYARD_PREFIX: 'b2', LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      SWITCHYARD_PREFIX: 'b2',
+      LOG_LEVEL: 'silent',
+    });
     const logger = createRootLogger({ level: 'silent' });
     const setup = new Redis(config.redisUrl);
     const switches = new SwitchRepository(setup, config.prefix);
-    const first = await switches.create({ name: 'sw-1', host: '127.0.0.2', port: 22, credentialRef: 'lab', tags: [], legacyAlgorithms: false });
-    const second = await switches.create({ name: 'sw-2', host: '127.0.0.3', port: 22, credentialRef: 'lab', tags: [], legacyAlgorithms: false });
+    const first = await switches.create({
+      name: 'sw-1',
+      host: '127.0.0.2',
+      port: 22,
+      credentialRef: 'lab',
+      tags: [],
+      legacyAlgorithms: false,
+    });
+    const second = await switches.create({
+      name: 'sw-2',
+      host: '127.0.0.3',
+      port: 22,
+      credentialRef: 'lab',
+      tags: [],
+      legacyAlgorithms: false,
+    });
     setup.disconnect();
 
     let worker: RunningWorker | null = null;
@@ -85,7 +130,9 @@ describe('a Redis restart while jobs are active (BUGS B2)', () => {
     try {
       worker = await startWorker(config, {
         logger,
-        credentials: CredentialStore.fromEntries({ lab: { username: 'admin', password: 'not-a-real-password' } }),
+        credentials: CredentialStore.fromEntries({
+          lab: { username: 'admin', password: 'not-a-real-password' },
+        }),
         sessionPool: new FakeSessionPool(),
         concurrency: 2,
         stepHandlers: fakeStepHandlers(async (step, name, context) => {
@@ -95,8 +142,16 @@ describe('a Redis restart while jobs are active (BUGS B2)', () => {
         }),
       });
       services = await createRolloutServices({ config, logger });
-      const active = await services.jobs.submit({ switchId: first.id, step: 'start-docker', params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: false });
-      await waitFor({ what: 'the first job to start', check: () => (started.includes('sw-1') ? true : undefined) });
+      const active = await services.jobs.submit({
+        switchId: first.id,
+        step: 'start-docker',
+        params: DEFAULT_DEPLOYMENT_PARAMS,
+        dryRun: false,
+      });
+      await waitFor({
+        what: 'the first job to start',
+        check: () => (started.includes('sw-1') ? true : undefined),
+      });
 
       await stopRedis();
       await sleep(OUTAGE_MS); // the outage itself, not a wait for a condition
@@ -112,7 +167,12 @@ describe('a Redis restart while jobs are active (BUGS B2)', () => {
       });
       assert.equal(view.result[0].status, 'succeeded');
 
-      const later = await services.jobs.submit({ switchId: second.id, step: 'start-docker', params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: false });
+      const later = await services.jobs.submit({
+        switchId: second.id,
+        step: 'start-docker',
+        params: DEFAULT_DEPLOYMENT_PARAMS,
+        dryRun: false,
+      });
       const laterView = await waitFor({
         what: 'a job added after the restart to complete',
         check: async () => {

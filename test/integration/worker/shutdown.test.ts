@@ -24,9 +24,22 @@ describe('worker shutdown', () => {
     );
     const [first, second] = await harness.registerSwitches(['sw-1', 'sw-2']);
     const worker = await harness.startWorker(1);
-    const running = await harness.services.jobs.submit({ switchId: first.id, step: 'start-docker', params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: false });
-    await waitFor({ what: 'the first job to start', check: () => (started.length === 1 ? true : undefined) });
-    const waiting = await harness.services.jobs.submit({ switchId: second.id, step: 'start-docker', params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: false });
+    const running = await harness.services.jobs.submit({
+      switchId: first.id,
+      step: 'start-docker',
+      params: DEFAULT_DEPLOYMENT_PARAMS,
+      dryRun: false,
+    });
+    await waitFor({
+      what: 'the first job to start',
+      check: () => (started.length === 1 ? true : undefined),
+    });
+    const waiting = await harness.services.jobs.submit({
+      switchId: second.id,
+      step: 'start-docker',
+      params: DEFAULT_DEPLOYMENT_PARAMS,
+      dryRun: false,
+    });
 
     const closing = worker.close({ graceMs: 30_000 });
     harness.worker = null;
@@ -34,7 +47,11 @@ describe('worker shutdown', () => {
     await closing;
 
     assert.equal((await harness.services.jobs.get(running.id))?.state, 'completed');
-    assert.equal((await harness.services.jobs.get(waiting.id))?.state, 'waiting', 'a closing worker takes no new job');
+    assert.equal(
+      (await harness.services.jobs.get(waiting.id))?.state,
+      'waiting',
+      'a closing worker takes no new job',
+    );
     assert.deepEqual(started, ['sw-1']);
   });
 });

@@ -41,7 +41,13 @@ describe('one run per switch at a time (BUGS B7)', () => {
     const [a, ...others] = await harness.registerSwitches(['sw-a', 'sw-b', 'sw-c', 'sw-d', 'sw-e']);
     await harness.startWorker(10);
 
-    const submit = (switchId: string) => harness!.services.jobs.submit({ switchId, step: 'start-docker', params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: false });
+    const submit = (switchId: string) =>
+      harness!.services.jobs.submit({
+        switchId,
+        step: 'start-docker',
+        params: DEFAULT_DEPLOYMENT_PARAMS,
+        dryRun: false,
+      });
     const jobs: JobView[] = [];
     for (let i = 0; i < 50; i++) {
       jobs.push(await submit(a.id));
@@ -60,13 +66,17 @@ describe('one run per switch at a time (BUGS B7)', () => {
       { timeoutMs: 60_000 },
     );
 
-    for (const name of ['sw-a', 'sw-b', 'sw-c', 'sw-d', 'sw-e']) assert.equal(maxOn.get(name), 1, `${name} ran two jobs at once`);
+    for (const name of ['sw-a', 'sw-b', 'sw-c', 'sw-d', 'sw-e'])
+      assert.equal(maxOn.get(name), 1, `${name} ran two jobs at once`);
     assert.ok(maxOthers > 1, 'B-E ran in parallel with one another');
     const lastOther = finished.map((n) => n !== 'sw-a').lastIndexOf(true);
     const aDoneByThen = finished.slice(0, lastOther + 1).filter((n) => n === 'sw-a').length;
     assert.ok(aDoneByThen < 50, `B-E finished while A still had ${50 - aDoneByThen} jobs to run`);
 
     const views = await Promise.all(jobs.map((j) => harness!.services.jobs.get(j.id)));
-    assert.ok(views.every((v) => v?.attempts === 1), 'waiting for a busy switch spends no attempt');
+    assert.ok(
+      views.every((v) => v?.attempts === 1),
+      'waiting for a busy switch spends no attempt',
+    );
   });
 });

@@ -9,7 +9,11 @@ const BURST_JOBS = 2_000;
 const BURST_SWITCHES = 100;
 
 /** Waits until every job shows `completed` through JobApi.get, polling only the unfinished ones. */
-async function waitAllCompleted(harness: Harness, ids: string[], timeoutMs: number): Promise<Map<string, JobView>> {
+async function waitAllCompleted(
+  harness: Harness,
+  ids: string[],
+  timeoutMs: number,
+): Promise<Map<string, JobView>> {
   const done = new Map<string, JobView>();
   let open = [...ids];
   return waitFor(
@@ -40,14 +44,27 @@ describe('status comes from the jobs, not from events (BUGS B5)', () => {
     harness = await createHarness(SUCCEED, { label: 'b5-start' });
     const targets = await harness.registerSwitches(['sw-1', 'sw-2', 'sw-3', 'sw-4', 'sw-5']);
 
-    const submits = targets.map((t) => harness!.services.jobs.submit({ switchId: t.id, step: 'verify-nat', params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: false }));
+    const submits = targets.map((t) =>
+      harness!.services.jobs.submit({
+        switchId: t.id,
+        step: 'verify-nat',
+        params: DEFAULT_DEPLOYMENT_PARAMS,
+        dryRun: false,
+      }),
+    );
     const [jobs, , rollout] = await Promise.all([
       Promise.all(submits),
       harness.startWorker(),
-      harness.services.rollouts.create(RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id) })),
+      harness.services.rollouts.create(
+        RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id) }),
+      ),
     ]);
 
-    const views = await waitAllCompleted(harness, jobs.map((j) => j.id), 30_000);
+    const views = await waitAllCompleted(
+      harness,
+      jobs.map((j) => j.id),
+      30_000,
+    );
     for (const view of views.values()) {
       assert.equal(view.result.length, 1);
       assert.equal(view.result[0].status, 'succeeded');
@@ -67,14 +84,21 @@ describe('status comes from the jobs, not from events (BUGS B5)', () => {
 
   it(`shows the final state of every one of a burst of ${BURST_JOBS} quick jobs`, async () => {
     harness = await createHarness(SUCCEED, { label: 'b5-burst' });
-    const targets = await harness.registerSwitches(Array.from({ length: BURST_SWITCHES }, (_, i) => `sw-${i}`));
+    const targets = await harness.registerSwitches(
+      Array.from({ length: BURST_SWITCHES }, (_, i) => `sw-${i}`),
+    );
     await harness.startWorker(50);
 
     const ids: string[] = [];
     for (let i = 0; i < BURST_JOBS; i += 100) {
       const batch = await Promise.all(
         Array.from({ length: 100 }, (_, k) =>
-          harness!.services.jobs.submit({ switchId: targets[(i + k) % targets.length].id, step: 'start-docker', params: DEFAULT_DEPLOYMENT_PARAMS, dryRun: false }),
+          harness!.services.jobs.submit({
+            switchId: targets[(i + k) % targets.length].id,
+            step: 'start-docker',
+            params: DEFAULT_DEPLOYMENT_PARAMS,
+            dryRun: false,
+          }),
         ),
       );
       ids.push(...batch.map((j) => j.id));
@@ -82,6 +106,8 @@ describe('status comes from the jobs, not from events (BUGS B5)', () => {
 
     const views = await waitAllCompleted(harness, ids, 180_000);
     assert.equal(views.size, BURST_JOBS);
-    assert.ok([...views.values()].every((v) => v.result[0]?.status === 'succeeded' && v.attempts === 1));
+    assert.ok(
+      [...views.values()].every((v) => v.result[0]?.status === 'succeeded' && v.attempts === 1),
+    );
   });
 });
