@@ -53,6 +53,8 @@ interface BashLevel {
 /** Nominal time `copy running-config startup-config` takes when not listed in slowCommands. */
 const COPY_RUN_START_MS = 1500;
 const SUDO_ATTEMPTS = 3;
+/** Lines per page of a vty that never ran `terminal length 0`. */
+const DEFAULT_TERMINAL_LENGTH = 24;
 /** Longest terminal width NX-OS accepts; at this width nothing wraps. */
 const MAX_TERMINAL_WIDTH = 511;
 
@@ -66,6 +68,8 @@ export interface SessionChannel {
   end(): void;
   /** Drops the whole SSH connection without a word (fault injection). */
   drop(): void;
+  /** True for the first command received on the SSH connection, false after. */
+  takeFirstCommand(): boolean;
   user: string;
 }
 
@@ -77,7 +81,6 @@ export class CliSession {
   private wrapColumns?: number;
   private dontAsk = false;
   private sudoCached = false;
-  private commandsSeen = 0;
   private ended = false;
   /** Output of the NX-OS command being run, before filters, wrapping and paging. */
   private out: string[] = [];
@@ -86,7 +89,11 @@ export class CliSession {
     private readonly host: SwitchHost,
     private readonly channel: SessionChannel,
   ) {
-    this.pagerLines = channel.terminal ? host.options.pagerLines : undefined;
+    // A role that may not change the terminal length keeps the NX-OS default of 24 lines.
+    const pager =
+      host.options.pagerLines ??
+      (host.options.refuseTerminalLength ? DEFAULT_TERMINAL_LENGTH : undefined);
+    this.pagerLines = channel.terminal ? pager : undefined;
     this.wrapColumns = channel.terminal ? host.options.wrapColumns : undefined;
   }
 
@@ -143,7 +150,6 @@ export class CliSession {
     const line = raw.trim();
     if (line === '') return 0;
 
-    this.commandsSeen++;
     if (this.host.commandShouldDrop()) {
       this.host.logger?.info(
         { switch: this.host.state.hostname },
@@ -160,7 +166,7 @@ export class CliSession {
   private async commandDelay(line: string): Promise<void> {
     const o = this.host.options;
     let delay = (o.latencyMs ?? 0) + Math.random() * (o.jitterMs ?? 0);
-    if (this.commandsSeen === 1) delay += o.firstCommandDelayMs ?? 0;
+    if (this.channel.takeFirstCommand()) delay += o.firstCommandDelayMs ?? 0;
     const normalised = line.replace(/\s+/g, ' ');
     for (const [command, ms] of Object.entries(o.slowCommands ?? {})) {
       if (command.replace(/\s+/g, ' ') === normalised) delay += ms;

@@ -528,10 +528,10 @@ export class DockerEngine {
   private async openListener(c: ContainerState, p: PortMapping): Promise<string | undefined> {
     const address = this.state.mgmt0.address;
     if (!address || !isLoopback(address)) {
-      // The published port is only reachable on loopback addresses; no listener elsewhere.
+      // Published ports are only opened on loopback addresses; no listener elsewhere.
       this.logger?.warn(
-        { switch: this.state.hostname, address },
-        'mgmt0 address is not a loopback address; published port not opened',
+        { switch: this.state.hostname, address: address ?? null, port: p.host },
+        'mgmt0 has no loopback address; the published port is not opened',
       );
       return undefined;
     }

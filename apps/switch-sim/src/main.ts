@@ -73,7 +73,8 @@ async function main(): Promise<void> {
   for (const s of fleet.switches) {
     process.stdout.write(`${s.name} ${s.address}:${s.port} ${s.hostKeyFingerprint}\n`);
   }
-  process.stdout.write(`ready: ${fleet.switches.length} switch(es)\n`);
+  // The pid lets a test freeze this process (SIGSTOP) even when started through npm.
+  process.stdout.write(`ready: ${fleet.switches.length} switch(es) pid ${process.pid}\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -44,6 +44,7 @@ interface ConnectionRecord {
   from: string;
   channelsOpen: number;
   channelsOpened: number;
+  commandsReceived: number;
 }
 
 /** OpenSSH fingerprint form: `SHA256:` and the unpadded base64 of the key blob's digest. */
@@ -273,6 +274,7 @@ export class SimSwitch implements SwitchHost {
       from: info.ip,
       channelsOpen: 0,
       channelsOpened: 0,
+      commandsReceived: 0,
     };
     this.connections.add(record);
     client.on('error', () => undefined);
@@ -376,6 +378,7 @@ export class SimSwitch implements SwitchHost {
         stream.exit(0);
         stream.end();
       },
+      takeFirstCommand: () => record.commandsReceived++ === 0,
       drop: () => {
         if (record.socket) record.socket.destroy();
         else record.client.end();

@@ -81,6 +81,7 @@ describe('switch simulator: the npm run sim process', () => {
         ],
       );
       for (const line of lines.slice(0, 3)) assert.match(line, / SHA256:[A-Za-z0-9+/]{43}$/);
+      assert.equal(lines[3], `ready: 3 switch(es) pid ${sim.child.pid}`);
 
       const client = await connect({
         host: '127.0.26.0',

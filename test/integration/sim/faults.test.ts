@@ -47,7 +47,7 @@ describe('switch simulator: behaviours of difficult switches', () => {
           name: 'pager',
           address: '127.0.24.2',
           ...BASE,
-          pagerLines: 24,
+
           refuseTerminalLength: true,
           wrapColumns: 80,
         },
@@ -72,6 +72,7 @@ describe('switch simulator: behaviours of difficult switches', () => {
         { name: 'limited', address: '127.0.24.5', ...BASE, maxSessions: 2 },
         { name: 'channels', address: '127.0.24.6', ...BASE, maxChannelOpensPerConnection: 12 },
         { name: 'dropper', address: '127.0.24.7', ...BASE, dropAfterCommands: 3 },
+        { name: 'flaky', address: '127.0.24.10', ...BASE, dropProbability: 1 },
         { name: 'legacy', address: '127.0.24.8', ...BASE, legacyOnly: true },
         {
           name: 'kbd',
@@ -278,6 +279,14 @@ describe('switch simulator: behaviours of difficult switches', () => {
     const last = await cli.waitClosed();
     assert.doesNotMatch(last, /dropper \r\n/);
     cli.close();
+  });
+
+  it('drops the connection on a command with the configured probability', async () => {
+    const client = await connect(login('127.0.24.10'));
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.exec('show version', () => undefined);
+    await closed;
+    assert.equal(fleet.byName('flaky').openConnections(), 0);
   });
 
   it('offers only group14-sha1 and ssh-rsa on a legacy switch (N1)', async () => {
