@@ -47,7 +47,7 @@ describe('switch simulator: behaviours of difficult switches', () => {
           name: 'pager',
           address: '127.0.24.2',
           ...BASE,
-
+          // No pagerLines: a refused `terminal length 0` leaves the default 24-line pager.
           refuseTerminalLength: true,
           wrapColumns: 80,
         },
