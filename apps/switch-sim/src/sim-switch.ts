@@ -200,7 +200,10 @@ export class SimSwitch implements SwitchHost {
    */
   async reload(): Promise<void> {
     this.rebooting = true;
-    for (const c of this.connections) c.socket?.destroy();
+    for (const c of this.connections) {
+      if (c.socket) c.socket.destroy();
+      else c.client.end();
+    }
     await this.daemon.powerOff();
     this.state.bootedAt = Date.now();
     this.state.mgmt0.since = Date.now();
