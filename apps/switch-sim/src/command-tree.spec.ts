@@ -31,6 +31,7 @@ describe('CommandTree', () => {
       'ip',
       'interface',
       'brief',
+      'vrf',
       'management',
     ]);
     assert.deepEqual(match.kind === 'ok' && match.params, ['management']);
