@@ -172,6 +172,21 @@ describe('switch simulator: NX-OS command line', () => {
     }
   });
 
+  it('serves a shell without a pty and lists its sessions in show users', async () => {
+    const cli = await ShellDriver.open(
+      { host: '127.0.22.1', port: BASE.port, username: BASE.username, password: BASE.password },
+      { pty: false },
+    );
+    try {
+      await cli.waitFor(escape('n9k_lab.dc1-01# '));
+      const users = await cli.run('show users', escape('n9k_lab.dc1-01# '));
+      assert.match(users, /^NAME {5}LINE {9}TIME {9}IDLE {10}PID COMMENT\nadmin {4}pts\/0 /);
+      assert.equal(fleet.byName('n9k_lab.dc1-01').activeSessions(), 1);
+    } finally {
+      cli.close();
+    }
+  });
+
   it('closes the session on exit from exec mode', async () => {
     const cli = await open('127.0.22.1', escape('n9k_lab.dc1-01# '));
     cli.write('exit\n');
