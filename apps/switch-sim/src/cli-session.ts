@@ -158,18 +158,22 @@ export class CliSession {
       this.channel.drop();
       return 0;
     }
-    await this.commandDelay(line);
+    if (this.bash.length > 0) {
+      await this.commandDelay([line]);
+      return this.handleBash(line);
+    }
 
-    return this.bash.length > 0 ? this.handleBash(line) : this.handleNxos(line);
+    return this.handleNxos(line);
   }
 
-  private async commandDelay(line: string): Promise<void> {
+  /** Latency, jitter, the first command's delay and `slowCommands` (typed or expanded form). */
+  private async commandDelay(forms: string[]): Promise<void> {
     const o = this.host.options;
     let delay = (o.latencyMs ?? 0) + Math.random() * (o.jitterMs ?? 0);
     if (this.channel.takeFirstCommand()) delay += o.firstCommandDelayMs ?? 0;
-    const normalised = line.replace(/\s+/g, ' ');
+    const normalised = forms.map((f) => f.replace(/\s+/g, ' '));
     for (const [command, ms] of Object.entries(o.slowCommands ?? {})) {
-      if (command.replace(/\s+/g, ' ') === normalised) delay += ms;
+      if (normalised.includes(command.replace(/\s+/g, ' '))) delay += ms;
     }
     if (delay > 0) await this.host.clock.wait(delay);
   }
@@ -180,6 +184,7 @@ export class CliSession {
     const [commandPart, ...filters] = line.split(/\s+\|\s*/);
     const command = commandPart!;
     const match = this.matchCommand(command);
+    await this.commandDelay(match.kind === 'ok' ? [line, match.words.join(' ')] : [line]);
     if (match.kind !== 'ok') {
       this.write(caretError(this.promptWidth() + match.column, capitalise(match.kind)));
       return 1;
@@ -194,7 +199,7 @@ export class CliSession {
     if (!(await this.confirm(match.words.join(' '), command))) return 0;
     this.out = [];
     const status = (await match.handler(this, match.params, match.words)) ?? 0;
-    await this.flush(filter);
+    await this.flush(filter?.apply, filter?.noMore);
 
     return status;
   }
@@ -215,12 +220,14 @@ export class CliSession {
     return first;
   }
 
+  /** The `| ...` part: a text transform, whether paging is off, or a caret error text. */
   private parseFilters(
     filters: string[],
     offset: number,
-  ): ((text: string) => string) | string | undefined {
+  ): { apply: (text: string) => string; noMore: boolean } | string | undefined {
     if (filters.length === 0) return undefined;
     const steps: ((text: string) => string)[] = [];
+    let noMore = false;
     for (const filter of filters) {
       const match = FILTERS.match(filter, this);
       if (match.kind !== 'ok')
@@ -240,10 +247,10 @@ export class CliSession {
           return start < 0 ? '' : joinLines(all.slice(start));
         });
       } else if (name === 'count') steps.push((t) => `${t === '' ? 0 : lines(t).length}\n`);
-      else if (name === 'no-more') steps.push((t) => t);
+      else if (name === 'no-more') noMore = true;
     }
 
-    return (text: string) => steps.reduce((t, step) => step(t), text);
+    return { apply: (text: string) => steps.reduce((t, step) => step(t), text), noMore };
   }
 
   /** Commands listed in `confirmations` (and `reload`) ask first; `terminal dont-ask` skips. */
@@ -261,7 +268,7 @@ export class CliSession {
   }
 
   /** Writes the collected output through the pipe filters, wrapping and the pager. */
-  private async flush(filter?: (text: string) => string): Promise<void> {
+  private async flush(filter?: (text: string) => string, noMore = false): Promise<void> {
     let text = this.out.join('');
     this.out = [];
     if (filter) text = filter(text);
@@ -269,7 +276,7 @@ export class CliSession {
     if (this.wrapColumns && this.wrapColumns < MAX_TERMINAL_WIDTH)
       text = wrap(text, this.wrapColumns);
     const terminal = this.channel.terminal;
-    if (!terminal || !this.pagerLines) {
+    if (!terminal || !this.pagerLines || noMore) {
       this.write(text);
       return;
     }

@@ -412,9 +412,7 @@ export class DockerEngine {
 
     const existing = name ? this.state.containers.get(name) : undefined;
     if (existing) {
-      io.write(
-        `docker: Error response from daemon: Conflict. The container name "/${name}" is already in use by container "${existing.id}". You have to remove (or rename) that container to be able to reuse that name.\nSee 'docker run --help'.\n`,
-      );
+      io.write(nameConflict(name!, existing.id));
       return 125;
     }
     const key = normaliseImage(imageRef);
@@ -423,6 +421,12 @@ export class DockerEngine {
       return 125;
     }
 
+    // Another session may have taken the name while the image was pulled.
+    const taken = name ? this.state.containers.get(name) : undefined;
+    if (taken) {
+      io.write(nameConflict(name!, taken.id));
+      return 125;
+    }
     const container = this.createContainer({
       name: name ?? randomName(),
       image: key,
@@ -854,6 +858,10 @@ export class DockerEngine {
 
     return 126;
   }
+}
+
+function nameConflict(name: string, id: string): string {
+  return `docker: Error response from daemon: Conflict. The container name "/${name}" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.\nSee 'docker run --help'.\n`;
 }
 
 function parsePort(value: string): PortMapping {

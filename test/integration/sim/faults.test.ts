@@ -138,6 +138,9 @@ describe('switch simulator: behaviours of difficult switches', () => {
       cli.write('q');
       const afterQuit = await cli.waitFor(/pager# $/);
       assert.doesNotMatch(afterQuit, /Active Package/);
+      const whole = await cli.run('show running-config | no-more', /pager# $/);
+      assert.doesNotMatch(whole, /--More--/);
+      assert.match(whole, /boot nxos bootflash:/);
       assert.equal(await cli.run('terminal width 511', /pager# $/), '');
       const unwrapped = await cli.run('show version | include Documents', /pager# $/);
       assert.equal(
@@ -157,7 +160,8 @@ describe('switch simulator: behaviours of difficult switches', () => {
       assert.equal(await cli.run('show hostname', /slow# $/), 'slow \n');
       assert.ok(Date.now() - started >= 8_000 * TIME_SCALE, 'the first command was not delayed');
       started = Date.now();
-      const copy = await cli.run('copy running-config startup-config', /slow# $/);
+      // Listed in its full form, typed abbreviated: still slow.
+      const copy = await cli.run('copy run start', /slow# $/);
       assert.ok(Date.now() - started >= 16_000 * TIME_SCALE, 'the slow command was not delayed');
       assert.equal(
         copy,
