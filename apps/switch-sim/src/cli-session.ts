@@ -378,6 +378,7 @@ export class CliSession {
       c.startsWith('copy'),
     );
     if (!listed) await this.host.clock.wait(COPY_RUN_START_MS);
+    this.host.state.startupConfig = this.host.state.saveConfig();
     this.emit(COPY_RUN_START_OUTPUT);
   }
 
@@ -554,8 +555,10 @@ function addShowCommands(tree: CommandTree<Ctx>): void {
     )
     .add('show startup-config', (ctx) =>
       ctx.emit(
-        showRunningConfig(state(ctx), ctx.switchHost.release).replace(
-          'show running-config',
+        showRunningConfig(
+          state(ctx).startupConfig,
+          ctx.switchHost.release,
+          undefined,
           'show startup-config',
         ),
       ),

@@ -92,6 +92,13 @@ export interface DockerState {
   carvedAt?: number;
 }
 
+export interface SavedConfig {
+  hostname: string;
+  features: Set<string>;
+  mgmt0: Mgmt0State;
+  configChangedAt: number;
+}
+
 export interface NatRule {
   hostPort: number;
   containerIp: string;
@@ -113,6 +120,8 @@ export class DeviceState {
   readonly totalBootflashMb = 3471;
   bootedAt = Date.now();
   configChangedAt = Date.now();
+  /** The configuration `copy running-config startup-config` saved (at first, the factory one). */
+  startupConfig: SavedConfig;
   readonly mgmtMac = macAddress();
   readonly dockerMac = macAddress('02:42');
 
@@ -128,12 +137,32 @@ export class DeviceState {
       since: Date.now(),
     };
     this.freeBootflashMb = options.freeBootflashMb ?? 1873;
+    this.startupConfig = this.saveConfig();
     this.docker = {
       running: false,
       carved: false,
       persistent: options.dockerPersistent ?? false,
       storageMb: options.dockerStorageMb ?? 300,
     };
+  }
+
+  saveConfig(): SavedConfig {
+    return {
+      hostname: this.hostname,
+      features: new Set(this.features),
+      mgmt0: { ...this.mgmt0 },
+      configChangedAt: this.configChangedAt,
+    };
+  }
+
+  /** A reload without saving: the running configuration becomes the startup one again. */
+  restoreStartupConfig(): void {
+    const saved = this.startupConfig;
+    this.hostname = saved.hostname;
+    this.features.clear();
+    for (const f of saved.features) this.features.add(f);
+    Object.assign(this.mgmt0, saved.mgmt0);
+    this.configChangedAt = saved.configChangedAt;
   }
 
   /** The DNAT rules docker keeps in the management namespace: one per published port. */

@@ -157,7 +157,7 @@ export function showIpRoute(
   return routeTableVrf(state, vrf, clock);
 }
 
-function mgmt0Config(state: DeviceState): string[] {
+function mgmt0Config(state: ConfigView): string[] {
   const m = state.mgmt0;
   const lines = ['interface mgmt0'];
   if (m.vrf) lines.push(`  vrf member ${m.vrf}`);
@@ -168,7 +168,7 @@ function mgmt0Config(state: DeviceState): string[] {
   return lines;
 }
 
-function configHeader(command: string, state: DeviceState, release: string): string[] {
+function configHeader(command: string, state: ConfigView, release: string): string[] {
   return [
     '',
     `!Command: ${command}`,
@@ -179,22 +179,24 @@ function configHeader(command: string, state: DeviceState, release: string): str
   ];
 }
 
-export function showRunningConfig(state: DeviceState, release: string, section?: 'mgmt0'): string {
+/** What the configuration texts read: the running state, or the saved startup config. */
+export type ConfigView = Pick<DeviceState, 'hostname' | 'features' | 'mgmt0' | 'configChangedAt'>;
+
+export function showRunningConfig(
+  state: ConfigView,
+  release: string,
+  section?: 'mgmt0',
+  command = section ? 'show running-config interface mgmt0' : 'show running-config',
+): string {
   if (section === 'mgmt0') {
-    return [
-      ...configHeader('show running-config interface mgmt0', state, release),
-      '',
-      ...mgmt0Config(state),
-      '',
-      '',
-    ].join('\n');
+    return [...configHeader(command, state, release), '', ...mgmt0Config(state), '', ''].join('\n');
   }
   const features = KNOWN_FEATURES.filter((f) => state.features.has(f) && f !== 'ssh').map(
     (f) => `feature ${f}`,
   );
 
   return [
-    ...configHeader('show running-config', state, release),
+    ...configHeader(command, state, release),
     `hostname ${state.hostname}`,
     `vdc ${state.hostname} id 1`,
     '  limit-resource vlan minimum 16 maximum 4094',

@@ -41,6 +41,11 @@ export interface SimSwitchOptions {
   featuresEnabled?: string[];
   /** Prompt shows `(maint-mode)` as after `system mode maintenance`. */
   maintenanceMode?: boolean;
+  /**
+   * A reload comes back with the startup configuration, as a real switch does: changes not
+   * saved with `copy running-config startup-config` are gone. Default false (kept).
+   */
+  reloadLosesUnsavedConfig?: boolean;
 
   // --- login and terminal ---
   /** Text shown after login, before the prompt (may hold lines ending in `#` or `>`). */
@@ -139,6 +144,7 @@ const switchSchema = z
     dhcpLeaseMs: ms.optional(),
     featuresEnabled: z.array(z.string()).optional(),
     maintenanceMode: z.boolean().optional(),
+    reloadLosesUnsavedConfig: z.boolean().optional(),
     banner: z.string().optional(),
     motd: z.string().optional(),
     sshBanner: z.string().optional(),

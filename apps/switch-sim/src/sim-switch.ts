@@ -205,6 +205,7 @@ export class SimSwitch implements SwitchHost {
       else c.client.end();
     }
     await this.daemon.powerOff();
+    if (this.options.reloadLosesUnsavedConfig) this.state.restoreStartupConfig();
     this.state.bootedAt = Date.now();
     this.state.mgmt0.since = Date.now();
     if (this.state.mgmt0.mode === 'dhcp') this.requestDhcpLease();

@@ -27,6 +27,7 @@ describe('switch simulator: NX-OS command line', () => {
           featuresEnabled: ['bash-shell'],
         },
         { name: 'N9K-MAINT', address: '127.0.22.3', ...BASE, maintenanceMode: true },
+        { name: 'N9K-SAVE', address: '127.0.22.4', ...BASE, reloadLosesUnsavedConfig: true },
       ],
     });
   });
@@ -185,6 +186,27 @@ describe('switch simulator: NX-OS command line', () => {
     } finally {
       cli.close();
     }
+  });
+
+  it('comes back from a reload with the saved configuration only', async () => {
+    const exec = escape('N9K-SAVE# ');
+    const config = escape('N9K-SAVE(config)# ');
+    const cli = await open('127.0.22.4', exec);
+    await cli.run('configure terminal', config);
+    await cli.run('feature dhcp', config);
+    await cli.run('end', exec);
+    assert.match(await cli.run('copy running-config startup-config', exec), /Copy complete\.\n$/);
+    await cli.run('configure terminal', config);
+    await cli.run('feature nxapi', config);
+    await cli.run('end', exec);
+    assert.match(await cli.run('show startup-config | include feature', exec), /^feature dhcp\n$/);
+
+    const sim = fleet.byName('N9K-SAVE');
+    await sim.reload();
+    await cli.waitClosed();
+    cli.close();
+    assert.ok(sim.state.features.has('dhcp'));
+    assert.ok(!sim.state.features.has('nxapi'));
   });
 
   it('closes the session on exit from exec mode', async () => {
