@@ -220,6 +220,10 @@ export function showRunningConfig(
     'vlan 1',
     '',
     'vrf context management',
+    // A DHCP lease brings its gateway; only a configured static route is configuration.
+    ...(state.mgmt0.mode === 'static' && state.mgmt0.gateway
+      ? [`  ip route 0.0.0.0/0 ${state.mgmt0.gateway}`]
+      : []),
     '',
     ...mgmt0Config(state),
     'line console',

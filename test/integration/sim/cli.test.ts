@@ -115,8 +115,22 @@ describe('switch simulator: NX-OS command line', () => {
         `${' '.repeat('n9k_lab.dc1-01(config-if)# ip address '.length)}^\n% Invalid command at '^' marker.\n`,
       );
       assert.equal(await cli.run('ip address 127.0.22.1/24', ifPrompt), '');
+      await cli.run('vrf context management', escape('n9k_lab.dc1-01(config-vrf)# '));
+      assert.equal(
+        await cli.run('ip route 0.0.0.0/0 127.0.22.254', escape('n9k_lab.dc1-01(config-vrf)# ')),
+        '',
+      );
+      await cli.run('interface mgmt0', ifPrompt);
       assert.equal(await cli.run('exit', escape('n9k_lab.dc1-01(config)# ')), '');
       assert.equal(await cli.run('exit', exec), '');
+      assert.match(
+        await cli.run('show running-config', exec),
+        /\nvrf context management\n {2}ip route 0\.0\.0\.0\/0 127\.0\.22\.254\n/,
+      );
+      assert.match(
+        await cli.run('show ip route vrf management', exec),
+        /0\.0\.0\.0\/0, ubest\/mbest: 1\/0\n {4}\*via 127\.0\.22\.254, \[1\/0\], \S+, static\n/,
+      );
     } finally {
       cli.close();
     }
