@@ -173,6 +173,15 @@ export class DockerEngine {
     }
   }
 
+  /** A registry image; any tag of a known repository is served like its `latest`. */
+  private image(key: string): CatalogueImage | undefined {
+    const exact = this.registry[key];
+    if (exact) return exact;
+    const latest = this.registry[`${key.split(':')[0]}:latest`];
+
+    return latest && { ...latest, digest: `sha256:${sha256(key)}` };
+  }
+
   /** Seeds the preexisting containers (and images) at start-up. */
   async seed(seeds: ContainerSeed[]): Promise<void> {
     for (const seed of seeds) {
@@ -184,7 +193,7 @@ export class DockerEngine {
         ports: (seed.ports ?? []).map(parsePort),
         restart: seed.restart ?? 'no',
         autoRemove: false,
-        command: this.registry[image]?.command ?? '/bin/sh',
+        command: this.image(image)?.command ?? '/bin/sh',
       });
       if (seed.running !== false && this.state.docker.running) await this.startContainer(container);
       else container.status = 'exited';
@@ -264,7 +273,7 @@ export class DockerEngine {
   }
 
   private addImage(key: string): void {
-    const entry = this.registry[key];
+    const entry = this.image(key);
     const [name, tag] = key.split(':') as [string, string];
     if (!this.state.images.has(key)) {
       this.state.images.set(key, {
@@ -284,7 +293,7 @@ export class DockerEngine {
     prefix: string,
     explicit: boolean,
   ): Promise<boolean> {
-    const entry = this.registry[key];
+    const entry = this.image(key);
     if (this.state.images.has(key)) {
       if (explicit)
         io.write(
@@ -434,7 +443,7 @@ export class DockerEngine {
       restart,
       autoRemove,
       command:
-        commandArgs.length > 0 ? commandArgs.join(' ') : (this.registry[key]?.command ?? '/bin/sh'),
+        commandArgs.length > 0 ? commandArgs.join(' ') : (this.image(key)?.command ?? '/bin/sh'),
     });
     const started = await this.startContainer(container);
     if (started !== undefined) {
@@ -518,7 +527,7 @@ export class DockerEngine {
 
   /** The page a container serves for a path, or undefined for none. */
   private page(c: ContainerState, path: string): Buffer | undefined {
-    const entry = this.registry[c.image];
+    const entry = this.image(c.image);
     if (!entry?.webRoot) return undefined;
     const file = `${entry.webRoot}${path === '/' ? '/index.html' : path}`;
     const copied = c.files.get(file);
@@ -541,7 +550,7 @@ export class DockerEngine {
     }
     const server = createServer((req, res) => {
       const current = this.state.containers.get(c.name);
-      const serving = this.registry[c.image]?.webRoot !== undefined;
+      const serving = this.image(c.image)?.webRoot !== undefined;
       if (!current || current.status !== 'running' || !serving) {
         req.socket.destroy();
         return;
@@ -816,7 +825,7 @@ export class DockerEngine {
   }
 
   private defaultFile(c: ContainerState, path: string): Buffer | undefined {
-    const entry = this.registry[c.image];
+    const entry = this.image(c.image);
     if (entry?.webRoot && path === `${entry.webRoot}/index.html` && entry.defaultPage)
       return Buffer.from(entry.defaultPage);
 
