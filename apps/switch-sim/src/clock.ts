@@ -6,8 +6,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * times faster than the wall clock, so a fast fleet still reads like a real one.
  */
 export class DeviceClock {
+  private busyNominalMs = 0;
+
   constructor(readonly timeScale = 1) {
     if (!(timeScale > 0)) throw new Error(`timeScale must be > 0, got ${timeScale}`);
+  }
+
+  /**
+   * Real ms this device has spent on its own work (command latency, docker start, pulls,
+   * DHCP): the least time any client could take to drive it, which benchmarks compare with.
+   */
+  get busyMs(): number {
+    return this.scale(this.busyNominalMs);
+  }
+
+  /** Counts device work that is not a wait (e.g. a DHCP lease arriving on a timer). */
+  record(nominalMs: number): void {
+    this.busyNominalMs += nominalMs;
   }
 
   /** Real ms for a nominal duration. */
@@ -16,6 +31,7 @@ export class DeviceClock {
   }
 
   wait(nominalMs: number): Promise<void> {
+    this.busyNominalMs += nominalMs;
     const realMs = this.scale(nominalMs);
 
     return realMs > 0 ? sleep(realMs) : Promise.resolve();

@@ -13,7 +13,7 @@ export interface SimFleet {
 
 /** Starts every switch of the fleet; if one cannot start, the others are closed again. */
 export async function startFleet(options: SimFleetOptions): Promise<SimFleet> {
-  const clock = new DeviceClock(options.timeScale ?? 1);
+  const timeScale = options.timeScale ?? 1;
   const logger: Logger | undefined = options.logger;
   const names = new Set<string>();
   for (const s of options.switches) {
@@ -25,7 +25,8 @@ export async function startFleet(options: SimFleetOptions): Promise<SimFleet> {
   const started: SimSwitch[] = [];
   try {
     for (const switchOptions of options.switches)
-      started.push(await SimSwitch.start(switchOptions, clock, logger));
+      // One clock per switch, so each one's own busy time can be read apart.
+      started.push(await SimSwitch.start(switchOptions, new DeviceClock(timeScale), logger));
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     throw err;

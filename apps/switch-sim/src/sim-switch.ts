@@ -90,6 +90,7 @@ export class SimSwitch implements SwitchHost {
   private readonly connections = new Set<ConnectionRecord>();
   private leaseTimer?: NodeJS.Timeout;
   private commandCount = 0;
+  private logins = 0;
   private rebooting = false;
   private closed = false;
 
@@ -126,6 +127,46 @@ export class SimSwitch implements SwitchHost {
     });
 
     return sim;
+  }
+
+  /** Successful SSH logins since the switch started (a rollout should cost one). */
+  loginCount(): number {
+    return this.logins;
+  }
+
+  /** Real ms the device spent on its own work; see DeviceClock.busyMs. */
+  deviceBusyMs(): number {
+    return this.clock.busyMs;
+  }
+
+  /**
+   * The device state as plain data, for tests that compare before and after (a dry run
+   * must leave it equal).
+   */
+  snapshot(): Record<string, unknown> {
+    const { mgmt0, docker } = this.state;
+    return {
+      hostname: this.state.hostname,
+      features: [...this.state.features].sort(),
+      mgmt0: {
+        mode: mgmt0.mode,
+        address: mgmt0.address ?? null,
+        gateway: mgmt0.gateway ?? null,
+        vrf: mgmt0.vrf,
+      },
+      docker: { running: docker.running, carved: docker.carved, persistent: docker.persistent },
+      containers: [...this.state.containers.values()]
+        .map((c) => ({
+          name: c.name,
+          image: c.image,
+          status: c.status,
+          ports: c.ports,
+          files: [...c.files.keys()].sort(),
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      images: [...this.state.images.keys()].sort(),
+      files: [...this.state.files.keys()].sort(),
+    };
   }
 
   get hostKeyFingerprint(): string {
@@ -178,6 +219,7 @@ export class SimSwitch implements SwitchHost {
     const m = this.state.mgmt0;
     Object.assign(m, { mode: 'dhcp', address: undefined, gateway: undefined });
     clearTimeout(this.leaseTimer);
+    this.clock.record(this.options.dhcpLeaseMs ?? DHCP_LEASE_MS);
     this.leaseTimer = setTimeout(
       () => {
         if (m.mode !== 'dhcp') return;
@@ -310,6 +352,7 @@ export class SimSwitch implements SwitchHost {
 
   private onReady(record: ConnectionRecord): void {
     record.authenticated = true;
+    this.logins++;
     record.client.on('session', (accept, reject) => {
       const maxOpen = this.options.maxChannelsPerConnection ?? DEFAULT_MAX_CHANNELS_PER_CONNECTION;
       const maxOpens = this.options.maxChannelOpensPerConnection;
