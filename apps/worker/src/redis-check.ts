@@ -29,14 +29,18 @@ export async function checkRedisAtStartup(
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  probe.on('error', () => undefined);
+  // The socket's own error (ECONNREFUSED, ...) says more than ioredis' "Connection is closed".
+  let socketError: Error | null = null;
+  probe.on('error', (err: Error) => (socketError = err));
 
   try {
     await probe.connect();
     await probe.ping();
   } catch (err) {
+    probe.disconnect();
+    const reason = (socketError ?? (err as Error)).message.replace(/\.$/, '');
     throw new Error(
-      `cannot use Redis at ${where}: ${(err as Error).message}. Check REDIS_URL and that Redis is running and reachable.`,
+      `cannot use Redis at ${where}: ${reason}. Check REDIS_URL and that Redis is running and reachable.`,
     );
   }
 

@@ -27,6 +27,7 @@ describe('worker start-up', () => {
       }),
       (err: Error) => {
         assert.match(err.message, /cannot use Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
+        assert.match(err.message, /ECONNREFUSED/);
         assert.match(err.message, /Check REDIS_URL/);
         assert.doesNotMatch(err.message, /hunter2/);
         return true;
