@@ -136,6 +136,7 @@ export class RolloutCoordinator {
     if (!record || isFinalRolloutState(record.state)) return;
 
     const from = record.state;
+    const before = JSON.stringify(record);
     await this.refreshFromJobs(record);
     const plan = planAdvance(record);
 
@@ -165,6 +166,8 @@ export class RolloutCoordinator {
       record.state = plan.nextState;
       if (isFinalRolloutState(plan.nextState)) record.finishedAt = now;
     }
+    // Most sweeps find nothing new; they leave the record (and its updatedAt) alone.
+    if (JSON.stringify(record) === before) return;
     record.updatedAt = now;
     await this.deps.store.save(record);
 

@@ -71,11 +71,18 @@ export class RolloutService implements RolloutApi {
     return record ? toRolloutView(this.deps.queue, record) : null;
   }
 
-  /** Newest first. */
+  /**
+   * Newest first, as last recorded by the coordinator (at most one sweep behind) and without
+   * step details: reading every job of every listed rollout would cost too much. `get` is live.
+   */
   async list(limit = DEFAULT_LIST_LIMIT): Promise<RolloutView[]> {
     const ids = await this.deps.store.listIds(limit);
-    const views = await Promise.all(ids.map((id) => this.get(id)));
-    return views.filter((v): v is RolloutView => v !== null);
+    const records = await Promise.all(ids.map((id) => this.deps.store.get(id)));
+    return Promise.all(
+      records
+        .filter((r): r is RolloutRecord => r !== null)
+        .map((r) => toRolloutView(this.deps.queue, r, { withJobs: false })),
+    );
   }
 
   async pause(id: string): Promise<RolloutView | null> {

@@ -26,11 +26,14 @@ export function toJobView(observed: ObservedJob): JobView {
 
 /**
  * The record, with each switch that has a job brought up to the job's true state (read
- * only: the coordinator writes the record). Step details come from the job.
+ * only: the coordinator writes the record). Step details come from the job. Without jobs
+ * (`withJobs: false`, for lists) it is the record as the coordinator last wrote it, at most
+ * one sweep behind, and without step details.
  */
 export async function toRolloutView(
   queue: SwitchRunsQueue,
   record: RolloutRecord,
+  options: { withJobs: boolean } = { withJobs: true },
 ): Promise<RolloutView> {
   const switches = await Promise.all(
     record.switches.map(async (entry): Promise<SwitchRunView> => {
@@ -44,7 +47,7 @@ export async function toRolloutView(
         steps: [],
         error: entry.error,
       };
-      if (!entry.jobId) return view;
+      if (!entry.jobId || !options.withJobs) return view;
 
       const observed = await readJob(queue, entry.jobId);
       if (!observed) return view;

@@ -69,6 +69,14 @@ describe('rollout outcomes', () => {
       { succeeded: ended.counts.succeeded, failed: ended.counts.failed },
       { succeeded: 2, failed: 1 },
     );
+
+    const [listed] = await harness.services.rollouts.list();
+    assert.equal(listed.id, created.id);
+    assert.equal(listed.state, 'failed');
+    assert.deepEqual(
+      listed.switches.map((s) => s.state),
+      ['succeeded', 'failed', 'succeeded'],
+    );
   });
 
   it('runs canary, then waves in order, and ends failed with 27 succeeded and 3 failed inside a 20% budget', async () => {
