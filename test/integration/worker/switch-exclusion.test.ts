@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_DEPLOYMENT_PARAMS, type JobView } from '@switchyard/contracts';
+import { DEFAULT_DEPLOYMENT_PARAMS, RolloutInputSchema, type JobView } from '@switchyard/contracts';
 import { waitFor } from '../../support/wait';
 import { createHarness, SUCCEED, type Harness } from './harness';
 
@@ -78,5 +78,56 @@ describe('one run per switch at a time (BUGS B7)', () => {
       views.every((v) => v?.attempts === 1),
       'waiting for a busy switch spends no attempt',
     );
+  });
+
+  it('runs two rollouts and single jobs on the same switches without ever overlapping on one', async () => {
+    const runningOn = new Map<string, number>();
+    let overlaps = 0;
+    harness = await createHarness(
+      async (step, name, context) => {
+        const now = (runningOn.get(name) ?? 0) + 1;
+        runningOn.set(name, now);
+        if (now > 1) overlaps += 1;
+        try {
+          await sleep(5);
+          return SUCCEED(step, name, context);
+        } finally {
+          runningOn.set(name, (runningOn.get(name) as number) - 1);
+        }
+      },
+      { label: 'b7-rollouts' },
+    );
+    const targets = await harness.registerSwitches(['sw-1', 'sw-2', 'sw-3']);
+    await harness.startWorker(10);
+
+    const input = RolloutInputSchema.parse({ switchIds: targets.map((t) => t.id) });
+    const [first, second, single] = await Promise.all([
+      harness.services.rollouts.create(input),
+      harness.services.rollouts.create(input),
+      harness.services.jobs.submit({
+        switchId: targets[0].id,
+        step: 'verify-nat',
+        params: DEFAULT_DEPLOYMENT_PARAMS,
+        dryRun: false,
+      }),
+    ]);
+
+    await waitFor(
+      {
+        what: 'both rollouts and the single job to end',
+        check: async () => {
+          const views = await Promise.all([
+            harness!.services.rollouts.get(first.id),
+            harness!.services.rollouts.get(second.id),
+          ]);
+          const job = await harness!.services.jobs.get(single.id);
+          return views.every((v) => v?.state === 'succeeded') && job?.state === 'completed'
+            ? true
+            : undefined;
+        },
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(overlaps, 0);
   });
 });
