@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { JOB_NAMES, QUEUE_NAMES, type RunStepsJobData } from '@switchyard/contracts';
@@ -124,7 +124,8 @@ export async function startWorker(
     QUEUE_NAMES.switchRuns,
     async (job: Job, token: string | undefined, signal?: AbortSignal) => {
       const handler = handlers.get(job.name);
-      if (!handler) throw new Error(`INTERNAL: no handler for job "${job.name}"`);
+      // Start-up checked every name the queue should carry; this is a job nobody should add.
+      if (!handler) throw new UnrecoverableError(`INTERNAL: no handler for job "${job.name}"`);
       return handler.handle(job, token, signal);
     },
     {
