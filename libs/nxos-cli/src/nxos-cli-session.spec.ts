@@ -201,6 +201,13 @@ describe('NxosCliSession output', () => {
     assert.equal(terminal.received.at(-1), 'y');
   });
 
+  it('answers the (y/n)? form of reload with n', async () => {
+    const { cli, terminal } = await open();
+    const entry = await cli.run('reload', { confirm: 'n' });
+    assert.match(entry.output, /Cancelled\./);
+    assert.equal(terminal.received.at(-1), 'n');
+  });
+
   it('fails a confirmation without an answer with UNEXPECTED_OUTPUT', async () => {
     const { cli } = await open();
     await rejectsWithCode(cli.run('clear logging logfile'), 'UNEXPECTED_OUTPUT');

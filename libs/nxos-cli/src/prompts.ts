@@ -74,8 +74,8 @@ export function promptMatcherFor(hostname: string): (line: string) => PromptMatc
 /** `[sudo] password for admin: ` (no newline after it), or `Password:` from `su`. */
 export const PASSWORD_PROMPT = /^(?:\[sudo\] password for [^:\s]+|Password): ?$/;
 
-/** `Do you want to continue? (y/n)  [n] ` and its variants. */
-export const CONFIRM_PROMPT = /\(y\/n\)\s*(?:\[[yn]\])?\s*\??\s*$/i;
+/** `Do you want to continue? (y/n)  [n] `, `This command will reboot the system. (y/n)?  [n] `. */
+export const CONFIRM_PROMPT = /\(y\/n\)\??\s*(?:\[[yn]\])?\s*$/i;
 
 /** NX-OS caret errors: the command was not accepted at all. */
 export const CARET_ERROR = /^% (?:Invalid|Ambiguous|Incomplete) (?:command|input|parameter)\b.*$/m;

@@ -151,6 +151,29 @@ describe('SessionPool on a local SSH server', () => {
     await rejectsWithCode(pool().acquire(target(always.port)), 'CHANNEL_OPEN_FAILED');
   });
 
+  it('keeps to maxConnections: closes an idle connection first, else waits for one to be freed', async () => {
+    const s = await server();
+    // Idle connections would otherwise stay open far longer than this test may take.
+    const p = pool({ maxConnections: 1, idleCloseMs: 600_000 });
+
+    (await p.acquire(target(s.port, { id: 'a' }))).release();
+    const b = await p.acquire(target(s.port, { id: 'b' }));
+    assert.deepEqual(p.stats(), { connections: 1, leased: 1 });
+
+    let cGranted = false;
+    const c = p.acquire(target(s.port, { id: 'c' })).then((lease) => {
+      cGranted = true;
+      return lease;
+    });
+    assert.equal(cGranted, false);
+
+    b.release();
+    const lease = await waitFor({ what: 'c to get the freed connection', check: () => (cGranted ? c : undefined) }, { timeoutMs: 20_000 });
+    assert.deepEqual(p.stats(), { connections: 1, leased: 1 });
+    lease.release();
+    assert.equal(s.logins, 3);
+  });
+
   it('closeAll leaves no session or connection open on the server', async () => {
     const s = await server();
     const p = createSessionPool({ allowedNetworks: LOOPBACK });

@@ -310,6 +310,9 @@ export class SshSessionPool implements SessionPool {
         slot.idleTimer.unref();
       }
       this.passTurn(slot);
+
+      // Someone waits for room under maxConnections: an idle connection makes way now.
+      if (!slot.held && slot.connection && this.connectionWaiters.length > 0) void this.closeConnection(slot);
     };
 
     return {

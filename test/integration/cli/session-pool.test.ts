@@ -178,6 +178,28 @@ describe('CLI sessions over SSH to the switch simulator', () => {
     lease.release();
   });
 
+  it('answers (y/n) confirmations as CommandOptions.confirm says', async () => {
+    const { target } = await simSwitch({ confirmations: ['copy running-config startup-config'] });
+    const lease = await pool().acquire(target());
+
+    const copied = await lease.session.run('copy running-config startup-config', { confirm: 'y' });
+    assert.doesNotMatch(copied.output, /\(y\/n\)\s*\[n\]\s*$/);
+    assert.equal(lease.session.mode, 'exec');
+    await rejectsWithCode(lease.session.run('copy running-config startup-config'), 'UNEXPECTED_OUTPUT');
+    assert.equal(lease.session.broken, true);
+    lease.discard('unanswered confirmation');
+  });
+
+  it('sets terminal width 511 so long lines arrive unwrapped on a switch that wraps at 80', async () => {
+    const { target } = await simSwitch({ wrapColumns: 80 });
+    const lease = await pool().acquire(target());
+
+    const version = await lease.session.run('show version');
+    const documents = version.output.split('\n').find((line) => line.startsWith('Documents:'));
+    assert.equal(documents, 'Documents: http://www.cisco.com/en/US/products/ps9372/tsd_products_support_series_home.html');
+    lease.release();
+  });
+
   it('rejects an unknown command with INVALID_COMMAND and keeps the session usable', async () => {
     const { target } = await simSwitch();
     const lease = await pool().acquire(target());

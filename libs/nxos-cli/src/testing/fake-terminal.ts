@@ -190,6 +190,10 @@ export class FakeTerminal {
         this.print(`!!!WARNING! This will clear the selected logging buffer(s)!!${this.nl}Do you want to continue? (y/n)  [n] `);
         this.waitingFor = 'confirm';
         return;
+      case 'reload':
+        this.print(`This command will reboot the system. (y/n)?  [n] `);
+        this.waitingFor = 'confirm';
+        return;
       case 'show ansi':
         return this.finish('\x1b[31mred\x1b[0m and \x1b[1mbold\x1b[0m');
     }
