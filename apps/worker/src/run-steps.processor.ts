@@ -65,6 +65,7 @@ export class RunStepsProcessor implements JobHandler {
       log.warn('the switch lock was lost; stopping at the next command');
     });
     if (!hold) {
+      log.debug('switch busy with another run; job delayed');
       // Another run holds this switch. Wait a little without spending an attempt; jitter
       // keeps many jobs for one busy switch from all coming back at the same instant.
       await job.moveToDelayed(Date.now() + SWITCH_BUSY_DELAY_MS * (1 + Math.random()), token);
