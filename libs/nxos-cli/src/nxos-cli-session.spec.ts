@@ -186,6 +186,20 @@ describe('NxosCliSession output', () => {
     }
   });
 
+  it('finds the echo of a long command that the terminal wrapped over several lines', async () => {
+    const long = `show logging last 1 | include ${'x'.repeat(200)}`;
+    const { cli } = await open({ echoWrapColumns: 80, commands: { [long]: 'matched' } });
+    const entry = await cli.run(long);
+    assert.equal(entry.output, 'matched');
+  });
+
+  it('refuses a command of more than one line', async () => {
+    const { cli, terminal } = await open();
+    await rejectsWithCode(cli.run('show version\nreload'), 'INVALID_COMMAND');
+    assert.ok(!terminal.received.includes('reload'));
+    assert.equal(cli.broken, false);
+  });
+
   it('rejects caret errors with INVALID_COMMAND naming the command', async () => {
     const { cli } = await open();
     const err = await rejectsWithCode(cli.run('show run eigrp'), 'INVALID_COMMAND');

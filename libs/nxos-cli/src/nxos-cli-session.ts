@@ -5,7 +5,7 @@ import { SwitchyardError, type ErrorCode, type TranscriptEntry } from '@switchya
 import type { Logger } from '@switchyard/logging';
 
 import type { CliMode, CliSession, CommandOptions } from './cli-session';
-import { endsWithPager, isEchoOf, normaliseTerminalText, stripAnsi } from './output';
+import { endsWithPager, findEchoEnd, normaliseTerminalText, stripAnsi } from './output';
 import {
   CARET_ERROR,
   CONFIRM_PROMPT,
@@ -282,6 +282,9 @@ export class NxosCliSession implements CliSession {
   }
 
   private runNow(command: string, options: CommandOptions): Promise<TranscriptEntry> {
+    if (/[\r\n]/.test(command)) {
+      return Promise.reject(new SwitchyardError('INVALID_COMMAND', `a command is one line; got ${JSON.stringify(command.slice(0, 80))}`));
+    }
     if (this.brokenBy) {
       return Promise.reject(new SwitchyardError(this.brokenBy.code, `the CLI session is no longer usable (${this.brokenBy.message}); discard it`));
     }
@@ -291,7 +294,7 @@ export class NxosCliSession implements CliSession {
 
     return new Promise<TranscriptEntry>((resolve, reject) => {
       let mark = 0;
-      let echoLine = -1;
+      let outputStart = -1;
       let passwordSent = false;
 
       const finish = (err: SwitchyardError | null, entry?: TranscriptEntry) => {
@@ -316,8 +319,8 @@ export class NxosCliSession implements CliSession {
           return;
         }
 
-        const lines = normaliseTerminalText(this.raw).split('\n');
-        if (echoLine < 0) echoLine = lines.findIndex((line) => isEchoOf(line, command));
+        const text = normaliseTerminalText(this.raw);
+        if (outputStart < 0) outputStart = findEchoEnd(text, command);
         const freshLast = normaliseTerminalText(this.raw.slice(mark)).split('\n').at(-1)!.trim();
 
         if (PASSWORD_PROMPT.test(freshLast)) {
@@ -341,12 +344,14 @@ export class NxosCliSession implements CliSession {
           return;
         }
 
-        if (echoLine < 0 || lines.length - 1 <= echoLine) return;
-        const prompt = this.matchPrompt(lines.at(-1)!.trimEnd());
+        // The prompt counts only after the echo: a stray prompt before it is no answer.
+        const lastLineStart = text.lastIndexOf('\n') + 1;
+        if (outputStart < 0 || lastLineStart < outputStart) return;
+        const prompt = this.matchPrompt(text.slice(lastLineStart).trimEnd());
         if (!prompt) return;
 
         this.applyPrompt(prompt);
-        const output = this.scrub(lines.slice(echoLine + 1, -1).join('\n').replace(/\s+$/, ''));
+        const output = this.scrub(text.slice(outputStart, lastLineStart).replace(/\s+$/, ''));
         const entry: TranscriptEntry = { command, output, durationMs: Date.now() - started };
         this.transcript.push(entry);
         this.raw = '';

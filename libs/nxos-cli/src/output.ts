@@ -33,15 +33,28 @@ export function normaliseTerminalText(raw: string): string {
     .replace(OTHER_CONTROL, '');
 }
 
-/** Splits normalised text into lines; the last element is the unfinished line, if any. */
-export function splitLines(text: string): string[] {
-  return text.split('\n');
-}
+/**
+ * Where the output starts: just past the line break that ends the echoed command, or -1
+ * while the echo is not complete. Whitespace is ignored, so an echo that the terminal
+ * wrapped over several lines, or that follows a stray prompt, is still found.
+ */
+export function findEchoEnd(text: string, command: string): number {
+  const wanted = command.replace(/\s+/g, '');
+  let from = 0;
 
-/** Whitespace-insensitive comparison of an echoed line with the command that was sent. */
-export function isEchoOf(line: string, command: string): boolean {
-  const compact = (s: string) => s.replace(/\s+/g, '');
-  const wanted = compact(command);
-  if (wanted === '') return compact(line) === '' || line.trimEnd().endsWith('#') || line.trimEnd().endsWith('$');
-  return compact(line).endsWith(wanted);
+  if (wanted !== '') {
+    const positions: number[] = [];
+    let compact = '';
+    for (let i = 0; i < text.length; i++) {
+      if (/\s/.test(text[i])) continue;
+      compact += text[i];
+      positions.push(i);
+    }
+    const at = compact.indexOf(wanted);
+    if (at < 0) return -1;
+    from = positions[at + wanted.length - 1];
+  }
+
+  const lineBreak = text.indexOf('\n', from);
+  return lineBreak < 0 ? -1 : lineBreak + 1;
 }

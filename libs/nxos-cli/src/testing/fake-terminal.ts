@@ -34,6 +34,8 @@ export interface FakeTerminalOptions {
   bashVersion?: string;
   /** Starts in this submode prompt, e.g. `maint-mode`. */
   initialSubmode?: string;
+  /** Echoes typed lines wrapped at this many columns, as a narrow terminal does. */
+  echoWrapColumns?: number;
   /** Answers by command line; a function may return a delay in ms. */
   commands?: Record<string, string | { output: string; delayMs?: number }>;
 }
@@ -134,10 +136,27 @@ export class FakeTerminal {
         this.print(`${line}${this.nl}`);
         this.finish(line === 'y' ? 'Done.' : 'Cancelled.');
       } else {
-        this.print(`${line}${this.nl}`);
+        this.print(`${this.wrapEcho(line)}${this.nl}`);
         this.onLine(line.trim());
       }
     }
+  }
+
+  private wrapEcho(line: string): string {
+    const columns = this.options.echoWrapColumns;
+    if (!columns) return line;
+
+    // The first row already holds the prompt.
+    const rows: string[] = [];
+    let rest = line;
+    let room = Math.max(1, columns - this.prompt().length);
+    while (rest.length > room) {
+      rows.push(rest.slice(0, room));
+      rest = rest.slice(room);
+      room = columns;
+    }
+    rows.push(rest);
+    return rows.join(` \r${this.nl}`);
   }
 
   private onLine(line: string): void {
