@@ -267,6 +267,10 @@ describe('NxosCliSession deadlines and drops (S6)', () => {
     const { cli } = await open({ commands: { 'show slow': { output: 'late answer', delayMs: 300 }, 'show fast': 'fast' } });
     await rejectsWithCode(cli.run('show slow', { timeoutMs: 50 }), 'COMMAND_TIMEOUT');
     assert.equal(cli.broken, true);
+    assert.deepEqual(
+      cli.takeTranscript().map((e) => [e.command, e.output]),
+      [['show slow', '']],
+    );
 
     await rejectsWithCode(cli.run('show fast'), 'COMMAND_TIMEOUT');
   });

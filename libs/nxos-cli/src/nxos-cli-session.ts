@@ -251,14 +251,16 @@ export class NxosCliSession implements CliSession {
 
       this.pending = {
         inspect: () => {
-          const text = stripAnsi(this.raw);
-          if (SESSION_LIMIT_LINE.test(text)) {
-            this.abort(new SwitchyardError('SESSION_LIMIT', `the switch refused the CLI session: ${firstMatchingLine(text, SESSION_LIMIT_LINE)}`));
+          // An NX-OS refusal (`% Session limit reached...`) fails at once rather than when
+          // the switch gets round to closing; other wordings are caught when it closes.
+          const refusal = firstMatchingLine(stripAnsi(this.raw), SESSION_LIMIT_LINE);
+          if (refusal.startsWith('%')) {
+            this.abort(new SwitchyardError('SESSION_LIMIT', `the switch refused the CLI session: ${refusal}`));
             return;
           }
 
-          // Once the prompt repeats, wait for the echoes of extra newlines to stop before
-          // the first command, so no stray prompt is taken for that command's answer.
+          // Every chunk restarts the quiet timer: the prompt is read only once output has
+          // stopped, so echoes of extra newlines are not left for the first command.
           clearTimeout(quietTimer);
           quietTimer = setTimeout(onQuiet, this.loginQuietMs);
         },
@@ -306,6 +308,9 @@ export class NxosCliSession implements CliSession {
 
       const deadline = setTimeout(() => {
         this.log?.warn({ command, timeoutMs }, 'command timed out; session broken');
+        // What did arrive goes into the transcript, for whoever reads the failed step.
+        const partial = normaliseTerminalText(this.raw);
+        this.transcript.push({ command, output: this.scrub(outputStart < 0 ? '' : partial.slice(outputStart)), durationMs: Date.now() - started });
         this.abort(new SwitchyardError('COMMAND_TIMEOUT', `"${command}" did not return the prompt within ${timeoutMs} ms`));
       }, timeoutMs);
 
