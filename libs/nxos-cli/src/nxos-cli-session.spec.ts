@@ -14,9 +14,16 @@ const PASSWORD = 'Lab-Pass-123';
 /** Login output settles quickly in these tests; the real default is longer. */
 const QUIET_MS = 60;
 
-async function open(fake: Partial<FakeTerminalOptions> = {}, session: Partial<NxosCliSessionOptions> = {}) {
+async function open(
+  fake: Partial<FakeTerminalOptions> = {},
+  session: Partial<NxosCliSessionOptions> = {},
+) {
   const terminal = new FakeTerminal({ hostname: 'N9K-LAB', password: PASSWORD, ...fake }).start();
-  const cli = await openNxosCliSession(terminal.stream, { password: PASSWORD, loginQuietMs: QUIET_MS, ...session });
+  const cli = await openNxosCliSession(terminal.stream, {
+    password: PASSWORD,
+    loginQuietMs: QUIET_MS,
+    ...session,
+  });
   return { terminal, cli };
 }
 
@@ -68,7 +75,10 @@ describe('NxosCliSession prompts', () => {
   }
 
   it('reads a maint-mode prompt as exec', async () => {
-    const { cli } = await open({ initialSubmode: 'maint-mode', commands: { 'show system mode': 'System Mode: Maintenance' } });
+    const { cli } = await open({
+      initialSubmode: 'maint-mode',
+      commands: { 'show system mode': 'System Mode: Maintenance' },
+    });
     assert.equal(cli.mode, 'exec');
     assert.equal((await cli.run('show system mode')).output, 'System Mode: Maintenance');
   });
@@ -81,7 +91,12 @@ describe('NxosCliSession prompts', () => {
   });
 
   it('reads no banner line as a prompt and no hostname longer than 32 characters', () => {
-    for (const line of ['#### AUTHORIZED USE ONLY ####', 'Disconnect now >', '*****#', 'a'.repeat(33) + '# ']) {
+    for (const line of [
+      '#### AUTHORIZED USE ONLY ####',
+      'Disconnect now >',
+      '*****#',
+      'a'.repeat(33) + '# ',
+    ]) {
       assert.equal(matchAnyPrompt(line), null, line);
     }
     assert.deepEqual(matchAnyPrompt('bash-4.3$ '), { hostname: null, mode: 'bash' });
@@ -90,7 +105,11 @@ describe('NxosCliSession prompts', () => {
 
   it('tracks bash-4.3$, bash-4.4# and root prompts with and without a trailing space', async () => {
     for (const rootPromptWithoutSpace of [false, true]) {
-      const { cli } = await open({ rootPromptWithoutSpace, bashVersion: '4.4', commands: { id: 'uid=0(root) gid=0(root)' } });
+      const { cli } = await open({
+        rootPromptWithoutSpace,
+        bashVersion: '4.4',
+        commands: { id: 'uid=0(root) gid=0(root)' },
+      });
       await cli.run('run bash');
       assert.equal(cli.mode, 'bash');
       await cli.ensureMode('exec');
@@ -117,7 +136,11 @@ describe('NxosCliSession login', () => {
   ].join('\r\n');
 
   it('takes the repeating prompt after a banner with # and > lines and a 1.5 s pause (S2)', async () => {
-    const { cli, terminal } = await open({ banner, pauseBeforePromptMs: 1_500, commands: { 'show clock': '12:00:00.000 UTC Fri Dec 04 2026' } });
+    const { cli, terminal } = await open({
+      banner,
+      pauseBeforePromptMs: 1_500,
+      commands: { 'show clock': '12:00:00.000 UTC Fri Dec 04 2026' },
+    });
     assert.equal(cli.hostname, 'N9K-LAB');
 
     const entry = await cli.run('show clock');
@@ -128,14 +151,28 @@ describe('NxosCliSession login', () => {
   });
 
   it('finds the prompt when input typed during the pause is dropped', async () => {
-    const { cli } = await open({ banner, pauseBeforePromptMs: 400, dropInputDuringPause: true, commands: { 'show clock': 'now' } });
+    const { cli } = await open({
+      banner,
+      pauseBeforePromptMs: 400,
+      dropInputDuringPause: true,
+      commands: { 'show clock': 'now' },
+    });
     assert.equal(cli.hostname, 'N9K-LAB');
     assert.equal((await cli.run('show clock')).output, 'now');
   });
 
   it('reads the real 9000v login banner from the fixtures', async () => {
-    const motd = 'Cisco NX-OS Software\r\n' + '*'.repeat(75) + '\r\n*  Nexus 9000v is strictly limited to use for evaluation  *\r\n' + '*'.repeat(75) + '\r\n';
-    const { cli } = await open({ hostname: 'sbx-ao', banner: motd, commands: { 'show version': 'NXOS: version 9.3(3)' } });
+    const motd =
+      'Cisco NX-OS Software\r\n' +
+      '*'.repeat(75) +
+      '\r\n*  Nexus 9000v is strictly limited to use for evaluation  *\r\n' +
+      '*'.repeat(75) +
+      '\r\n';
+    const { cli } = await open({
+      hostname: 'sbx-ao',
+      banner: motd,
+      commands: { 'show version': 'NXOS: version 9.3(3)' },
+    });
     assert.equal(cli.hostname, 'sbx-ao');
     assert.equal((await cli.run('show version')).output, 'NXOS: version 9.3(3)');
   });
@@ -149,14 +186,20 @@ describe('NxosCliSession login', () => {
     const terminal = new FakeTerminal({ hostname: 'N9K-LAB' });
     terminal.print('Maximum number of sessions reached, closing connection\r\n');
     setImmediate(() => terminal.drop());
-    await rejectsWithCode(openNxosCliSession(terminal.stream, { password: PASSWORD, loginQuietMs: QUIET_MS }), 'SESSION_LIMIT');
+    await rejectsWithCode(
+      openNxosCliSession(terminal.stream, { password: PASSWORD, loginQuietMs: QUIET_MS }),
+      'SESSION_LIMIT',
+    );
   });
 
   it('fails with CONNECTION_DROPPED when the channel closes before any prompt', async () => {
     const terminal = new FakeTerminal({ hostname: 'N9K-LAB' });
     terminal.print('Cisco NX-OS Software\r\n');
     setImmediate(() => terminal.drop());
-    await rejectsWithCode(openNxosCliSession(terminal.stream, { password: PASSWORD, loginQuietMs: QUIET_MS }), 'CONNECTION_DROPPED');
+    await rejectsWithCode(
+      openNxosCliSession(terminal.stream, { password: PASSWORD, loginQuietMs: QUIET_MS }),
+      'CONNECTION_DROPPED',
+    );
   });
 });
 
@@ -164,7 +207,10 @@ describe('NxosCliSession output', () => {
   const seventy = Array.from({ length: 70 }, (_, i) => `Ethernet1/${i + 1}    --    up`).join('\n');
 
   it('returns complete output with no pager text when terminal length 0 is refused (S4)', async () => {
-    const { cli, terminal } = await open({ refuseTerminalLength: true, commands: { 'show interface brief': seventy } });
+    const { cli, terminal } = await open({
+      refuseTerminalLength: true,
+      commands: { 'show interface brief': seventy },
+    });
     assert.equal(cli.paged, true);
 
     const entry = await cli.run('show interface brief');
@@ -174,13 +220,22 @@ describe('NxosCliSession output', () => {
   });
 
   it('removes reverse-video pager text followed by a plain line break', async () => {
-    const { cli } = await open({ refuseTerminalLength: true, ansi: true, pagerErase: '\r\n', commands: { 'show interface brief': seventy } });
+    const { cli } = await open({
+      refuseTerminalLength: true,
+      ansi: true,
+      pagerErase: '\r\n',
+      commands: { 'show interface brief': seventy },
+    });
     assert.equal((await cli.run('show interface brief')).output, seventy);
   });
 
   it('strips ANSI escapes and normalises \\r\\r\\n and \\r\\n', async () => {
     for (const lineEnding of ['\r\n', '\r\r\n']) {
-      const { cli } = await open({ ansi: true, lineEnding, commands: { 'show two': 'first\nsecond' } });
+      const { cli } = await open({
+        ansi: true,
+        lineEnding,
+        commands: { 'show two': 'first\nsecond' },
+      });
       assert.equal((await cli.run('show two')).output, 'first\nsecond');
       assert.equal((await cli.run('show ansi')).output, 'red and bold');
     }
@@ -232,7 +287,10 @@ describe('NxosCliSession output', () => {
 describe('NxosCliSession sudo (S7)', () => {
   it('sends the password once, never logs it nor records it, and tracks both mode changes', async () => {
     const { logger, text } = capturingLogger();
-    const { cli, terminal } = await open({ sudoAsksPassword: true, username: 'admin', rootPromptWithoutSpace: true }, { logger });
+    const { cli, terminal } = await open(
+      { sudoAsksPassword: true, username: 'admin', rootPromptWithoutSpace: true },
+      { logger },
+    );
 
     await cli.ensureMode('root-bash');
     assert.equal(cli.mode, 'root-bash');
@@ -250,8 +308,15 @@ describe('NxosCliSession sudo (S7)', () => {
   });
 
   it('fails with AUTH_FAILED when sudo asks again', async () => {
-    const terminal = new FakeTerminal({ hostname: 'N9K-LAB', sudoAsksPassword: true, password: 'other-password' }).start();
-    const cli = await openNxosCliSession(terminal.stream, { password: PASSWORD, loginQuietMs: QUIET_MS });
+    const terminal = new FakeTerminal({
+      hostname: 'N9K-LAB',
+      sudoAsksPassword: true,
+      password: 'other-password',
+    }).start();
+    const cli = await openNxosCliSession(terminal.stream, {
+      password: PASSWORD,
+      loginQuietMs: QUIET_MS,
+    });
     await rejectsWithCode(cli.ensureMode('root-bash'), 'AUTH_FAILED');
     assert.equal(terminal.received.filter((line) => line === PASSWORD).length, 1);
   });
@@ -259,12 +324,16 @@ describe('NxosCliSession sudo (S7)', () => {
 
 describe('NxosCliSession deadlines and drops (S6)', () => {
   it('succeeds with a slow command when the deadline allows it', async () => {
-    const { cli } = await open({ commands: { 'show slow': { output: 'slow answer', delayMs: 300 } } });
+    const { cli } = await open({
+      commands: { 'show slow': { output: 'slow answer', delayMs: 300 } },
+    });
     assert.equal((await cli.run('show slow', { timeoutMs: 5_000 })).output, 'slow answer');
   });
 
   it('times out with COMMAND_TIMEOUT, stays broken, and late output never lands in a later result', async () => {
-    const { cli } = await open({ commands: { 'show slow': { output: 'late answer', delayMs: 300 }, 'show fast': 'fast' } });
+    const { cli } = await open({
+      commands: { 'show slow': { output: 'late answer', delayMs: 300 }, 'show fast': 'fast' },
+    });
     await rejectsWithCode(cli.run('show slow', { timeoutMs: 50 }), 'COMMAND_TIMEOUT');
     assert.equal(cli.broken, true);
     assert.deepEqual(
@@ -276,7 +345,9 @@ describe('NxosCliSession deadlines and drops (S6)', () => {
   });
 
   it('rejects with CONNECTION_DROPPED when the stream closes mid-command', async () => {
-    const { cli, terminal } = await open({ commands: { 'show slow': { output: 'never', delayMs: 10_000 } } });
+    const { cli, terminal } = await open({
+      commands: { 'show slow': { output: 'never', delayMs: 10_000 } },
+    });
     const running = cli.run('show slow');
     setImmediate(() => terminal.drop());
     await rejectsWithCode(running, 'CONNECTION_DROPPED');

@@ -63,7 +63,10 @@ interface PendingOperation {
  * practice): finds the prompt behind any banner and MOTD, then sets `terminal length 0`
  * and `terminal width 511`.
  */
-export async function openNxosCliSession(stream: Duplex, options: NxosCliSessionOptions): Promise<NxosCliSession> {
+export async function openNxosCliSession(
+  stream: Duplex,
+  options: NxosCliSessionOptions,
+): Promise<NxosCliSession> {
   const session = new NxosCliSession(stream, options);
 
   try {
@@ -117,7 +120,11 @@ export class NxosCliSession implements CliSession {
     stream.on('end', onGone);
     stream.on('close', onGone);
     stream.on('error', (err: Error) => {
-      this.abort(new SwitchyardError('CONNECTION_DROPPED', `the CLI channel failed: ${err.message}`, { cause: err }));
+      this.abort(
+        new SwitchyardError('CONNECTION_DROPPED', `the CLI channel failed: ${err.message}`, {
+          cause: err,
+        }),
+      );
     });
   }
 
@@ -158,13 +165,19 @@ export class NxosCliSession implements CliSession {
     return result;
   }
 
-  async ensureMode(mode: 'exec' | 'config' | 'root-bash', options: CommandOptions = {}): Promise<void> {
+  async ensureMode(
+    mode: 'exec' | 'config' | 'root-bash',
+    options: CommandOptions = {},
+  ): Promise<void> {
     for (let changes = 0; changes < MAX_MODE_CHANGES && this.currentMode !== mode; changes++) {
       await this.run(this.nextModeCommand(mode), options);
     }
 
     if (this.currentMode !== mode) {
-      throw new SwitchyardError('UNEXPECTED_OUTPUT', `could not reach ${mode} mode on ${this.currentHostname}; the CLI stayed in ${this.currentMode} mode`);
+      throw new SwitchyardError(
+        'UNEXPECTED_OUTPUT',
+        `could not reach ${mode} mode on ${this.currentHostname}; the CLI stayed in ${this.currentMode} mode`,
+      );
     }
   }
 
@@ -203,14 +216,20 @@ export class NxosCliSession implements CliSession {
       this.pagerRefused = true;
     }
     if (this.pagerRefused) {
-      this.log?.warn({ hostname: this.currentHostname }, 'terminal length 0 refused; answering every --More-- instead');
+      this.log?.warn(
+        { hostname: this.currentHostname },
+        'terminal length 0 refused; answering every --More-- instead',
+      );
     }
 
     try {
       await this.run(`terminal width ${TERMINAL_WIDTH}`);
     } catch (err) {
       if (!(err instanceof SwitchyardError) || err.code !== 'INVALID_COMMAND') throw err;
-      this.log?.warn({ hostname: this.currentHostname }, 'terminal width refused; long lines may wrap');
+      this.log?.warn(
+        { hostname: this.currentHostname },
+        'terminal width refused; long lines may wrap',
+      );
     }
   }
 
@@ -233,7 +252,12 @@ export class NxosCliSession implements CliSession {
       };
 
       const deadline = setTimeout(() => {
-        this.abort(new SwitchyardError('COMMAND_TIMEOUT', `no CLI prompt appeared within ${this.loginTimeoutMs} ms of login`));
+        this.abort(
+          new SwitchyardError(
+            'COMMAND_TIMEOUT',
+            `no CLI prompt appeared within ${this.loginTimeoutMs} ms of login`,
+          ),
+        );
       }, this.loginTimeoutMs);
 
       const onQuiet = () => {
@@ -255,7 +279,12 @@ export class NxosCliSession implements CliSession {
           // the switch gets round to closing; other wordings are caught when it closes.
           const refusal = firstMatchingLine(stripAnsi(this.raw), SESSION_LIMIT_LINE);
           if (refusal.startsWith('%')) {
-            this.abort(new SwitchyardError('SESSION_LIMIT', `the switch refused the CLI session: ${refusal}`));
+            this.abort(
+              new SwitchyardError(
+                'SESSION_LIMIT',
+                `the switch refused the CLI session: ${refusal}`,
+              ),
+            );
             return;
           }
 
@@ -285,10 +314,20 @@ export class NxosCliSession implements CliSession {
 
   private runNow(command: string, options: CommandOptions): Promise<TranscriptEntry> {
     if (/[\r\n]/.test(command)) {
-      return Promise.reject(new SwitchyardError('INVALID_COMMAND', `a command is one line; got ${JSON.stringify(command.slice(0, 80))}`));
+      return Promise.reject(
+        new SwitchyardError(
+          'INVALID_COMMAND',
+          `a command is one line; got ${JSON.stringify(command.slice(0, 80))}`,
+        ),
+      );
     }
     if (this.brokenBy) {
-      return Promise.reject(new SwitchyardError(this.brokenBy.code, `the CLI session is no longer usable (${this.brokenBy.message}); discard it`));
+      return Promise.reject(
+        new SwitchyardError(
+          this.brokenBy.code,
+          `the CLI session is no longer usable (${this.brokenBy.message}); discard it`,
+        ),
+      );
     }
 
     const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
@@ -310,11 +349,21 @@ export class NxosCliSession implements CliSession {
         this.log?.warn({ command, timeoutMs }, 'command timed out; session broken');
         // What did arrive goes into the transcript, for whoever reads the failed step.
         const partial = normaliseTerminalText(this.raw);
-        this.transcript.push({ command, output: this.scrub(outputStart < 0 ? '' : partial.slice(outputStart)), durationMs: Date.now() - started });
-        this.abort(new SwitchyardError('COMMAND_TIMEOUT', `"${command}" did not return the prompt within ${timeoutMs} ms`));
+        this.transcript.push({
+          command,
+          output: this.scrub(outputStart < 0 ? '' : partial.slice(outputStart)),
+          durationMs: Date.now() - started,
+        });
+        this.abort(
+          new SwitchyardError(
+            'COMMAND_TIMEOUT',
+            `"${command}" did not return the prompt within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
 
-      const fail = (code: ErrorCode, message: string) => this.abort(new SwitchyardError(code, message));
+      const fail = (code: ErrorCode, message: string) =>
+        this.abort(new SwitchyardError(code, message));
 
       const inspect = () => {
         const fresh = stripAnsi(this.raw.slice(mark));
@@ -330,7 +379,10 @@ export class NxosCliSession implements CliSession {
 
         if (PASSWORD_PROMPT.test(freshLast)) {
           if (passwordSent) {
-            fail('AUTH_FAILED', `"${command}" asked for the password again: the switch did not accept the login password for sudo`);
+            fail(
+              'AUTH_FAILED',
+              `"${command}" asked for the password again: the switch did not accept the login password for sudo`,
+            );
             return;
           }
           passwordSent = true;
@@ -341,7 +393,10 @@ export class NxosCliSession implements CliSession {
 
         if (CONFIRM_PROMPT.test(freshLast)) {
           if (!options.confirm) {
-            fail('UNEXPECTED_OUTPUT', `"${command}" asked for a confirmation (${freshLast}) and no answer was given`);
+            fail(
+              'UNEXPECTED_OUTPUT',
+              `"${command}" asked for a confirmation (${freshLast}) and no answer was given`,
+            );
             return;
           }
           mark = this.raw.length;
@@ -363,7 +418,9 @@ export class NxosCliSession implements CliSession {
 
         const caret = CARET_ERROR.exec(output);
         if (caret) {
-          finish(new SwitchyardError('INVALID_COMMAND', `the switch rejected "${command}": ${caret[0]}`));
+          finish(
+            new SwitchyardError('INVALID_COMMAND', `the switch rejected "${command}": ${caret[0]}`),
+          );
           return;
         }
         finish(null, entry);
@@ -403,10 +460,22 @@ export class NxosCliSession implements CliSession {
 
     const text = stripAnsi(this.raw);
     if (!this.loggedIn && SESSION_LIMIT_LINE.test(text)) {
-      this.abort(new SwitchyardError('SESSION_LIMIT', `the switch refused the CLI session: ${firstMatchingLine(text, SESSION_LIMIT_LINE)}`));
+      this.abort(
+        new SwitchyardError(
+          'SESSION_LIMIT',
+          `the switch refused the CLI session: ${firstMatchingLine(text, SESSION_LIMIT_LINE)}`,
+        ),
+      );
       return;
     }
-    this.abort(new SwitchyardError('CONNECTION_DROPPED', this.loggedIn ? 'the CLI channel closed' : 'the CLI channel closed before a prompt appeared'));
+    this.abort(
+      new SwitchyardError(
+        'CONNECTION_DROPPED',
+        this.loggedIn
+          ? 'the CLI channel closed'
+          : 'the CLI channel closed before a prompt appeared',
+      ),
+    );
   }
 }
 

@@ -1,8 +1,6 @@
 /** CSI sequences (colours, erase line, cursor moves), OSC titles and lone two-byte escapes. */
-// eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
-// eslint-disable-next-line no-control-regex
 const OTHER_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 
 /**

@@ -41,14 +41,27 @@ export class SwitchConnection {
     this.closedPromise = new Promise((resolve) => client.once('close', () => resolve()));
     client.once('close', () => {
       this.isClosed = true;
-      session.abort(new SwitchyardError('CONNECTION_DROPPED', `the SSH connection to ${describe(target)} closed`));
+      session.abort(
+        new SwitchyardError(
+          'CONNECTION_DROPPED',
+          `the SSH connection to ${describe(target)} closed`,
+        ),
+      );
     });
     client.on('error', (err: Ssh2Error) => {
       // Once logged in, a `client-timeout` can only come from unanswered keepalives.
       const error =
         err.level === 'client-timeout'
-          ? new SwitchyardError('KEEPALIVE_TIMEOUT', `${describe(target)} stopped answering SSH keepalives`, { cause: err })
-          : new SwitchyardError('CONNECTION_DROPPED', `the SSH connection to ${describe(target)} failed: ${err.message}`, { cause: err });
+          ? new SwitchyardError(
+              'KEEPALIVE_TIMEOUT',
+              `${describe(target)} stopped answering SSH keepalives`,
+              { cause: err },
+            )
+          : new SwitchyardError(
+              'CONNECTION_DROPPED',
+              `the SSH connection to ${describe(target)} failed: ${err.message}`,
+              { cause: err },
+            );
       this.log?.warn({ err: error }, 'SSH connection failed');
       session.abort(error);
     });
@@ -67,7 +80,14 @@ export class SwitchConnection {
   serves(target: SwitchTarget): boolean {
     const t = this.target;
     const samePin = target.hostKey === null || target.hostKey.fingerprint === this.fingerprint;
-    return t.host === target.host && t.port === target.port && t.username === target.username && t.password === target.password && t.legacyAlgorithms === target.legacyAlgorithms && samePin;
+    return (
+      t.host === target.host &&
+      t.port === target.port &&
+      t.username === target.username &&
+      t.password === target.password &&
+      t.legacyAlgorithms === target.legacyAlgorithms &&
+      samePin
+    );
   }
 
   /** Closes the shell channel, then the connection; resolves once the socket is gone. */
@@ -85,7 +105,12 @@ export class SwitchConnection {
    * Connects to `address` (already checked against the allowed networks), logs in, opens
    * the shell and finds the prompt. A refused channel is retried once on a new connection.
    */
-  static async open(target: SwitchTarget, address: string, settings: ConnectionSettings, signal?: AbortSignal): Promise<SwitchConnection> {
+  static async open(
+    target: SwitchTarget,
+    address: string,
+    settings: ConnectionSettings,
+    signal?: AbortSignal,
+  ): Promise<SwitchConnection> {
     try {
       return await SwitchConnection.openOnce(target, address, settings, signal);
     } catch (err) {
@@ -95,13 +120,20 @@ export class SwitchConnection {
     }
   }
 
-  private static async openOnce(target: SwitchTarget, address: string, settings: ConnectionSettings, signal?: AbortSignal): Promise<SwitchConnection> {
+  private static async openOnce(
+    target: SwitchTarget,
+    address: string,
+    settings: ConnectionSettings,
+    signal?: AbortSignal,
+  ): Promise<SwitchConnection> {
     const client = new Client();
     const log = settings.logger;
 
     // ssh2 raises errors as events; between the login and the SwitchConnection taking over,
     // a failure shows up as the shell closing, so this only keeps the event handled.
-    client.on('error', (err: Ssh2Error) => log?.debug({ err }, 'SSH error while opening the shell'));
+    client.on('error', (err: Ssh2Error) =>
+      log?.debug({ err }, 'SSH error while opening the shell'),
+    );
 
     let fingerprint = '';
     try {
@@ -126,7 +158,13 @@ function describe(target: SwitchTarget): string {
 }
 
 /** Resolves with the host key fingerprint once authenticated. */
-function login(client: Client, target: SwitchTarget, address: string, settings: ConnectionSettings, signal?: AbortSignal): Promise<string> {
+function login(
+  client: Client,
+  target: SwitchTarget,
+  address: string,
+  settings: ConnectionSettings,
+  signal?: AbortSignal,
+): Promise<string> {
   const where = describe(target);
   const pinned = target.hostKey?.fingerprint ?? null;
 
@@ -154,16 +192,27 @@ function login(client: Client, target: SwitchTarget, address: string, settings: 
     });
 
     // Servers that only allow keyboard-interactive ask for the password this way.
-    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
-      finish(prompts.map((prompt) => (prompt.echo === true && !/password/i.test(prompt.prompt) ? target.username : target.password)));
-    });
+    client.on(
+      'keyboard-interactive',
+      (_name, _instructions, _lang, prompts: Prompt[], finish: KeyboardInteractiveCallback) => {
+        finish(
+          prompts.map((prompt) =>
+            prompt.echo === true && !/password/i.test(prompt.prompt)
+              ? target.username
+              : target.password,
+          ),
+        );
+      },
+    );
 
     client.once('ready', () => {
       if (pinned === null) {
         settings.logger?.info({ fingerprint }, 'host key learned on first use');
-        Promise.resolve(settings.onHostKeyLearned?.(target.id, fingerprint)).catch((err: unknown) => {
-          settings.logger?.error({ err }, 'recording the learned host key failed');
-        });
+        Promise.resolve(settings.onHostKeyLearned?.(target.id, fingerprint)).catch(
+          (err: unknown) => {
+            settings.logger?.error({ err }, 'recording the learned host key failed');
+          },
+        );
       }
       settle(null);
     });
@@ -175,9 +224,16 @@ function login(client: Client, target: SwitchTarget, address: string, settings: 
     client.once('close', () => {
       if (hostKeyRefused) return settle(hostKeyRefused);
       if (SESSION_LIMIT_LINE.test(preAuthBanner)) {
-        return settle(new SwitchyardError('SESSION_LIMIT', `${where} refused the login: ${preAuthBanner.trim()}`));
+        return settle(
+          new SwitchyardError(
+            'SESSION_LIMIT',
+            `${where} refused the login: ${preAuthBanner.trim()}`,
+          ),
+        );
       }
-      settle(new SwitchyardError('CONNECTION_DROPPED', `${where} closed the connection during login`));
+      settle(
+        new SwitchyardError('CONNECTION_DROPPED', `${where} closed the connection during login`),
+      );
     });
 
     if (signal?.aborted) return onAbort();
@@ -196,7 +252,10 @@ function login(client: Client, target: SwitchTarget, address: string, settings: 
         fingerprint = hostKeyFingerprint(key);
         if (pinned !== null && pinned !== fingerprint) {
           // Refused before authentication: the password never reaches an impostor.
-          hostKeyRefused = new SwitchyardError('HOST_KEY_MISMATCH', `${where} presented host key ${fingerprint}, but ${pinned} is pinned`);
+          hostKeyRefused = new SwitchyardError(
+            'HOST_KEY_MISMATCH',
+            `${where} presented host key ${fingerprint}, but ${pinned} is pinned`,
+          );
           return false;
         }
         return true;
@@ -207,13 +266,25 @@ function login(client: Client, target: SwitchTarget, address: string, settings: 
 
 function openShell(client: Client, target: SwitchTarget): Promise<ClientChannel> {
   return new Promise<ClientChannel>((resolve, reject) => {
-    const onClose = () => reject(new SwitchyardError('CONNECTION_DROPPED', `${describe(target)} closed the connection before the shell opened`));
+    const onClose = () =>
+      reject(
+        new SwitchyardError(
+          'CONNECTION_DROPPED',
+          `${describe(target)} closed the connection before the shell opened`,
+        ),
+      );
     client.once('close', onClose);
 
     client.shell({ term: 'vt100', cols: PTY_COLUMNS, rows: PTY_ROWS }, (err, channel) => {
       client.removeListener('close', onClose);
       if (err) {
-        reject(new SwitchyardError('CHANNEL_OPEN_FAILED', `${describe(target)} refused the shell channel: ${err.message}`, { cause: err }));
+        reject(
+          new SwitchyardError(
+            'CHANNEL_OPEN_FAILED',
+            `${describe(target)} refused the shell channel: ${err.message}`,
+            { cause: err },
+          ),
+        );
         return;
       }
       resolve(channel);

@@ -13,16 +13,29 @@ export interface Ssh2Error extends Error {
 export function classifyConnectError(err: Ssh2Error, where: string): SwitchyardError {
   const detail = `${where}: ${err.message}`;
 
-  if (err.code === 'ECONNREFUSED') return new SwitchyardError('CONNECTION_REFUSED', `connection refused by ${where}`, { cause: err });
+  if (err.code === 'ECONNREFUSED')
+    return new SwitchyardError('CONNECTION_REFUSED', `connection refused by ${where}`, {
+      cause: err,
+    });
   if (err.code === 'ETIMEDOUT' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
-    return new SwitchyardError('CONNECT_TIMEOUT', `no route or no answer from ${detail}`, { cause: err });
+    return new SwitchyardError('CONNECT_TIMEOUT', `no route or no answer from ${detail}`, {
+      cause: err,
+    });
   }
 
   switch (err.level) {
     case 'client-timeout':
-      return new SwitchyardError('CONNECT_TIMEOUT', `the SSH handshake with ${where} did not complete in time`, { cause: err });
+      return new SwitchyardError(
+        'CONNECT_TIMEOUT',
+        `the SSH handshake with ${where} did not complete in time`,
+        { cause: err },
+      );
     case 'client-authentication':
-      return new SwitchyardError('AUTH_FAILED', `${where} rejected the username and password (password and keyboard-interactive tried)`, { cause: err });
+      return new SwitchyardError(
+        'AUTH_FAILED',
+        `${where} rejected the username and password (password and keyboard-interactive tried)`,
+        { cause: err },
+      );
     case 'handshake':
       return new SwitchyardError(
         'ALGORITHM_MISMATCH',
@@ -30,6 +43,8 @@ export function classifyConnectError(err: Ssh2Error, where: string): SwitchyardE
         { cause: err },
       );
     default:
-      return new SwitchyardError('CONNECTION_DROPPED', `the SSH connection to ${detail}`, { cause: err });
+      return new SwitchyardError('CONNECTION_DROPPED', `the SSH connection to ${detail}`, {
+        cause: err,
+      });
   }
 }

@@ -9,7 +9,12 @@ import { SwitchyardError } from '@switchyard/contracts';
 import { waitFor } from '../../../test/support/wait';
 import type { SessionPool, SwitchTarget } from './session-pool';
 import { createSessionPool, type SessionPoolOptions } from './ssh-session-pool';
-import { startFreezableRelay, startTestSshServer, type TestSshServer, type TestSshServerOptions } from './testing/test-ssh-server';
+import {
+  startFreezableRelay,
+  startTestSshServer,
+  type TestSshServer,
+  type TestSshServerOptions,
+} from './testing/test-ssh-server';
 
 const PASSWORD = 'Lab-Pass-123';
 const LOOPBACK = parseNetworkList('127.0.0.0/8');
@@ -20,19 +25,38 @@ after(async () => {
 });
 
 async function server(options: TestSshServerOptions = {}): Promise<TestSshServer> {
-  const s = await startTestSshServer({ password: PASSWORD, terminal: { hostname: 'N9K-LAB' }, ...options });
+  const s = await startTestSshServer({
+    password: PASSWORD,
+    terminal: { hostname: 'N9K-LAB' },
+    ...options,
+  });
   cleanups.push(() => s.close());
   return s;
 }
 
 function pool(options: Partial<SessionPoolOptions> = {}): SessionPool {
-  const p = createSessionPool({ allowedNetworks: LOOPBACK, connectTimeoutMs: 5_000, loginTimeoutMs: 10_000, ...options });
+  const p = createSessionPool({
+    allowedNetworks: LOOPBACK,
+    connectTimeoutMs: 5_000,
+    loginTimeoutMs: 10_000,
+    ...options,
+  });
   cleanups.push(() => p.closeAll());
   return p;
 }
 
 function target(port: number, overrides: Partial<SwitchTarget> = {}): SwitchTarget {
-  return { id: 'sw-1', name: 'N9K-LAB', host: '127.0.0.1', port, username: 'admin', password: PASSWORD, legacyAlgorithms: false, hostKey: null, ...overrides };
+  return {
+    id: 'sw-1',
+    name: 'N9K-LAB',
+    host: '127.0.0.1',
+    port,
+    username: 'admin',
+    password: PASSWORD,
+    legacyAlgorithms: false,
+    hostKey: null,
+    ...overrides,
+  };
 }
 
 function pin(fingerprint: string): SwitchTarget['hostKey'] {
@@ -113,7 +137,11 @@ describe('SessionPool on a local SSH server', () => {
 
     const lease = await p.acquire(target(s.port));
     lease.discard('test discards it');
-    await waitFor({ what: 'the server to see the session closed', check: () => (s.openShells === 0 && s.openConnections === 0 ? true : undefined), pending: () => `${s.openShells} shells, ${s.openConnections} connections` });
+    await waitFor({
+      what: 'the server to see the session closed',
+      check: () => (s.openShells === 0 && s.openConnections === 0 ? true : undefined),
+      pending: () => `${s.openShells} shells, ${s.openConnections} connections`,
+    });
     assert.equal(p.stats().connections, 0);
 
     (await p.acquire(target(s.port))).release();
@@ -125,11 +153,17 @@ describe('SessionPool on a local SSH server', () => {
     const p = pool({ idleCloseMs: 100 });
 
     (await p.acquire(target(s.port))).release();
-    await waitFor({ what: 'the idle connection to close', check: () => (p.stats().connections === 0 && s.openConnections === 0 ? true : undefined) });
+    await waitFor({
+      what: 'the idle connection to close',
+      check: () => (p.stats().connections === 0 && s.openConnections === 0 ? true : undefined),
+    });
   });
 
   it('runs 100 commands on a server allowing 10 channels per connection (N3)', async () => {
-    const s = await server({ maxChannelsPerConnection: 10, terminal: { commands: { 'show clock': 'tick' } } });
+    const s = await server({
+      maxChannelsPerConnection: 10,
+      terminal: { commands: { 'show clock': 'tick' } },
+    });
     const p = pool();
 
     for (let i = 0; i < 100; i++) {
@@ -168,7 +202,10 @@ describe('SessionPool on a local SSH server', () => {
     assert.equal(cGranted, false);
 
     b.release();
-    const lease = await waitFor({ what: 'c to get the freed connection', check: () => (cGranted ? c : undefined) }, { timeoutMs: 20_000 });
+    const lease = await waitFor(
+      { what: 'c to get the freed connection', check: () => (cGranted ? c : undefined) },
+      { timeoutMs: 20_000 },
+    );
     assert.deepEqual(p.stats(), { connections: 1, leased: 1 });
     lease.release();
     assert.equal(s.logins, 3);
@@ -184,7 +221,11 @@ describe('SessionPool on a local SSH server', () => {
     await p.closeAll();
     assert.deepEqual(p.stats(), { connections: 0, leased: 0 });
     assert.equal(held.session.broken, true);
-    await waitFor({ what: 'the server to see every session closed', check: () => (s.openShells === 0 && s.openConnections === 0 ? true : undefined), pending: () => `${s.openShells} shells, ${s.openConnections} connections` });
+    await waitFor({
+      what: 'the server to see every session closed',
+      check: () => (s.openShells === 0 && s.openConnections === 0 ? true : undefined),
+      pending: () => `${s.openShells} shells, ${s.openConnections} connections`,
+    });
     await rejectsWithCode(p.acquire(target(s.port)), 'CONNECTION_DROPPED');
   });
 });
@@ -217,7 +258,10 @@ describe('SessionPool address and host key checks', () => {
     const s = await server();
     const other = `SHA256:${'A'.repeat(43)}`;
 
-    const err = await rejectsWithCode(pool().acquire(target(s.port, { hostKey: pin(other) })), 'HOST_KEY_MISMATCH');
+    const err = await rejectsWithCode(
+      pool().acquire(target(s.port, { hostKey: pin(other) })),
+      'HOST_KEY_MISMATCH',
+    );
     assert.match(err.message, new RegExp(s.fingerprint.replace(/[+/]/g, '\\$&')));
     assert.equal(s.logins, 0);
   });
@@ -244,7 +288,10 @@ describe('SessionPool negotiation and authentication (N1)', () => {
 
   it('fails with AUTH_FAILED on a wrong password', async () => {
     const s = await server();
-    await rejectsWithCode(pool().acquire(target(s.port, { password: 'wrong-password' })), 'AUTH_FAILED');
+    await rejectsWithCode(
+      pool().acquire(target(s.port, { password: 'wrong-password' })),
+      'AUTH_FAILED',
+    );
   });
 
   it('fails with CONNECTION_REFUSED when nothing listens', async () => {
@@ -265,7 +312,10 @@ describe('SessionPool negotiation and authentication (N1)', () => {
     });
 
     const p = pool({ connectTimeoutMs: 300 });
-    await rejectsWithCode(p.acquire(target((silent.address() as AddressInfo).port)), 'CONNECT_TIMEOUT');
+    await rejectsWithCode(
+      p.acquire(target((silent.address() as AddressInfo).port)),
+      'CONNECT_TIMEOUT',
+    );
     assert.equal(p.stats().connections, 0);
   });
 });
@@ -279,11 +329,19 @@ describe('SessionPool faults', () => {
     await rejectsWithCode(p.acquire(target(s.port, { id: 'second' })), 'SESSION_LIMIT');
     held.release();
     await p.closeAll();
-    await waitFor({ what: 'no session left open', check: () => (s.openShells === 0 ? true : undefined), pending: () => `${s.openShells} shells open` });
+    await waitFor({
+      what: 'no session left open',
+      check: () => (s.openShells === 0 ? true : undefined),
+      pending: () => `${s.openShells} shells open`,
+    });
   });
 
   it('detects a frozen peer within the keepalive window and drops the connection (N2)', async () => {
-    const s = await server({ terminal: { commands: { 'show slow': { output: 'never seen', delayMs: 60_000 }, 'show clock': 'tick' } } });
+    const s = await server({
+      terminal: {
+        commands: { 'show slow': { output: 'never seen', delayMs: 60_000 }, 'show clock': 'tick' },
+      },
+    });
     const relay = await startFreezableRelay(s.port);
     cleanups.push(() => relay.close());
     const p = pool({ keepaliveIntervalMs: 200, keepaliveCountMax: 2, commandTimeoutMs: 30_000 });
@@ -296,11 +354,17 @@ describe('SessionPool faults', () => {
     await rejectsWithCode(running, 'KEEPALIVE_TIMEOUT');
     assert.equal(lease.session.broken, true);
     lease.discard('keepalive timeout');
-    await waitFor({ what: 'the dead connection to leave the pool', check: () => (p.stats().connections === 0 ? true : undefined) });
+    await waitFor({
+      what: 'the dead connection to leave the pool',
+      check: () => (p.stats().connections === 0 ? true : undefined),
+    });
   });
 
   it('rejects a command with CONNECTION_DROPPED when the server goes away', async () => {
-    const s = await startTestSshServer({ password: PASSWORD, terminal: { commands: { 'show slow': { output: 'never', delayMs: 60_000 } } } });
+    const s = await startTestSshServer({
+      password: PASSWORD,
+      terminal: { commands: { 'show slow': { output: 'never', delayMs: 60_000 } } },
+    });
     const p = pool();
     const lease = await p.acquire(target(s.port));
 
@@ -308,6 +372,9 @@ describe('SessionPool faults', () => {
     await s.close();
     await rejectsWithCode(running, 'CONNECTION_DROPPED');
     lease.release();
-    await waitFor({ what: 'the dropped connection to leave the pool', check: () => (p.stats().connections === 0 ? true : undefined) });
+    await waitFor({
+      what: 'the dropped connection to leave the pool',
+      check: () => (p.stats().connections === 0 ? true : undefined),
+    });
   });
 });

@@ -62,6 +62,19 @@ interface SwitchSlot {
   lastReleased: number;
 }
 
+async function resolve(target: SwitchTarget): Promise<string[]> {
+  try {
+    return (await lookup(target.host, { all: true })).map((a) => a.address);
+  } catch (err) {
+    // A name that does not resolve is as unreachable as a closed port; DNS may come back.
+    throw new SwitchyardError(
+      'CONNECTION_REFUSED',
+      `cannot resolve ${target.host} for ${target.name}`,
+      { cause: err },
+    );
+  }
+}
+
 export function createSessionPool(options: SessionPoolOptions): SessionPool {
   return new SshSessionPool(options);
 }
@@ -84,7 +97,10 @@ export class SshSessionPool implements SessionPool {
     this.log = options.logger;
   }
 
-  async acquire(target: SwitchTarget, { signal }: { signal?: AbortSignal } = {}): Promise<SessionLease> {
+  async acquire(
+    target: SwitchTarget,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<SessionLease> {
     this.assertOpen();
     const address = await this.checkAddress(target);
     const slot = this.slotFor(target.id);
@@ -123,18 +139,22 @@ export class SshSessionPool implements SessionPool {
     // Also waits for connections that were being opened when closeAll began.
     while (this.closing.size > 0 || this.connectionCount > 0) {
       if (this.closing.size > 0) await Promise.all([...this.closing]);
-      else await new Promise<void>((resolve) => this.connectionWaiters.push({ grant: resolve, cancel: () => resolve() }));
+      else
+        await new Promise<void>((resolve) =>
+          this.connectionWaiters.push({ grant: resolve, cancel: () => resolve() }),
+        );
     }
   }
 
   private assertOpen(): void {
-    if (this.shuttingDown) throw new SwitchyardError('CONNECTION_DROPPED', 'the session pool is closed');
+    if (this.shuttingDown)
+      throw new SwitchyardError('CONNECTION_DROPPED', 'the session pool is closed');
   }
 
   /** Resolves the target and refuses it before any packet is sent to it. */
   private async checkAddress(target: SwitchTarget): Promise<string> {
     const { allowedNetworks } = this.options;
-    const addresses = isIP(target.host) !== 0 ? [target.host] : (await lookup(target.host, { all: true })).map((a) => a.address);
+    const addresses = isIP(target.host) !== 0 ? [target.host] : await resolve(target);
     const refused = addresses.filter((address) => !allowedNetworks.has(address));
 
     if (addresses.length === 0 || refused.length > 0) {
@@ -149,7 +169,15 @@ export class SshSessionPool implements SessionPool {
   private slotFor(id: string): SwitchSlot {
     let slot = this.slots.get(id);
     if (!slot) {
-      slot = { id, held: false, leased: false, waiters: [], connection: null, idleTimer: undefined, lastReleased: 0 };
+      slot = {
+        id,
+        held: false,
+        leased: false,
+        waiters: [],
+        connection: null,
+        idleTimer: undefined,
+        lastReleased: 0,
+      };
       this.slots.set(id, slot);
     }
     return slot;
@@ -161,7 +189,11 @@ export class SshSessionPool implements SessionPool {
       slot.held = true;
       return Promise.resolve();
     }
-    return this.enqueue(slot.waiters, signal, `waiting for the session of switch ${slot.id} was cancelled`);
+    return this.enqueue(
+      slot.waiters,
+      signal,
+      `waiting for the session of switch ${slot.id} was cancelled`,
+    );
   }
 
   private passTurn(slot: SwitchSlot): void {
@@ -175,7 +207,11 @@ export class SshSessionPool implements SessionPool {
     if (!slot.connection) this.slots.delete(slot.id);
   }
 
-  private enqueue(queue: Waiter[], signal: AbortSignal | undefined, cancelMessage: string): Promise<void> {
+  private enqueue(
+    queue: Waiter[],
+    signal: AbortSignal | undefined,
+    cancelMessage: string,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new SwitchyardError('CANCELLED', cancelMessage));
@@ -202,7 +238,12 @@ export class SshSessionPool implements SessionPool {
   }
 
   /** The slot's connection in exec mode, reused when possible, else a new one. */
-  private async readyConnection(slot: SwitchSlot, target: SwitchTarget, address: string, signal?: AbortSignal): Promise<SwitchConnection> {
+  private async readyConnection(
+    slot: SwitchSlot,
+    target: SwitchTarget,
+    address: string,
+    signal?: AbortSignal,
+  ): Promise<SwitchConnection> {
     clearTimeout(slot.idleTimer);
     const existing = slot.connection;
 
@@ -212,7 +253,10 @@ export class SshSessionPool implements SessionPool {
         await existing.session.ensureMode('exec');
         return existing;
       } catch (err) {
-        this.log?.warn({ err, switch: target.name }, 'reused session could not return to exec mode; reconnecting');
+        this.log?.warn(
+          { err, switch: target.name },
+          'reused session could not return to exec mode; reconnecting',
+        );
       }
     }
     if (slot.connection) await this.closeConnection(slot);
@@ -220,7 +264,12 @@ export class SshSessionPool implements SessionPool {
     await this.reserveConnection(signal);
     let connection: SwitchConnection;
     try {
-      connection = await SwitchConnection.open(target, address, this.connectionSettings(target), signal);
+      connection = await SwitchConnection.open(
+        target,
+        address,
+        this.connectionSettings(target),
+        signal,
+      );
     } catch (err) {
       this.freeConnection();
       throw err;
@@ -263,9 +312,16 @@ export class SshSessionPool implements SessionPool {
   /** Waits for room under maxConnections, closing the longest-idle connection if needed. */
   private async reserveConnection(signal?: AbortSignal): Promise<void> {
     while (this.connectionCount >= this.maxConnections) {
-      const idle = [...this.slots.values()].filter((s) => !s.held && s.connection).sort((a, b) => a.lastReleased - b.lastReleased)[0];
+      const idle = [...this.slots.values()]
+        .filter((s) => !s.held && s.connection)
+        .sort((a, b) => a.lastReleased - b.lastReleased)[0];
       if (idle) await this.closeConnection(idle);
-      else await this.enqueue(this.connectionWaiters, signal, 'waiting for a free SSH connection was cancelled');
+      else
+        await this.enqueue(
+          this.connectionWaiters,
+          signal,
+          'waiting for a free SSH connection was cancelled',
+        );
     }
     this.connectionCount++;
   }
@@ -312,7 +368,8 @@ export class SshSessionPool implements SessionPool {
       this.passTurn(slot);
 
       // Someone waits for room under maxConnections: an idle connection makes way now.
-      if (!slot.held && slot.connection && this.connectionWaiters.length > 0) void this.closeConnection(slot);
+      if (!slot.held && slot.connection && this.connectionWaiters.length > 0)
+        void this.closeConnection(slot);
     };
 
     return {

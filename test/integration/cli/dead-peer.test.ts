@@ -45,13 +45,22 @@ describe('a switch whose process is frozen mid-command (N2)', () => {
       ].join('\n'),
     );
 
-    sim = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/switch-sim/src/main.ts', '--fleet', fleetFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    sim = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/switch-sim/src/main.ts', '--fleet', fleetFile],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let printed = '';
     sim.stdout!.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
     });
     await waitFor(
-      { what: 'the simulator to listen', check: () => (printed.includes('ready:') ? true : undefined), pending: () => (sim.exitCode === null ? `output so far: ${printed}` : `exited with ${sim.exitCode}`) },
+      {
+        what: 'the simulator to listen',
+        check: () => (printed.includes('ready:') ? true : undefined),
+        pending: () =>
+          sim.exitCode === null ? `output so far: ${printed}` : `exited with ${sim.exitCode}`,
+      },
       { timeoutMs: SIM_START_TIMEOUT_MS },
     );
 
@@ -74,7 +83,16 @@ describe('a switch whose process is frozen mid-command (N2)', () => {
   });
 
   it('fails the command with KEEPALIVE_TIMEOUT and drops the connection from the pool', async () => {
-    const target: SwitchTarget = { id: NAME, name: NAME, host: ADDRESS, port: PORT, username: 'admin', password: PASSWORD, legacyAlgorithms: false, hostKey: null };
+    const target: SwitchTarget = {
+      id: NAME,
+      name: NAME,
+      host: ADDRESS,
+      port: PORT,
+      username: 'admin',
+      password: PASSWORD,
+      legacyAlgorithms: false,
+      hostKey: null,
+    };
     const lease = await pool.acquire(target);
     assert.match((await lease.session.run('show version')).output, /NXOS/);
 
@@ -91,6 +109,10 @@ describe('a switch whose process is frozen mid-command (N2)', () => {
     assert.equal(lease.session.broken, true);
 
     lease.discard('keepalive timeout');
-    await waitFor({ what: 'the dead connection to leave the pool', check: () => (pool.stats().connections === 0 ? true : undefined), pending: () => JSON.stringify(pool.stats()) });
+    await waitFor({
+      what: 'the dead connection to leave the pool',
+      check: () => (pool.stats().connections === 0 ? true : undefined),
+      pending: () => JSON.stringify(pool.stats()),
+    });
   });
 });

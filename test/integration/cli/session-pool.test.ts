@@ -5,7 +5,12 @@ import { after, describe, it } from 'node:test';
 import { parseNetworkList } from '@switchyard/config';
 import { SwitchyardError } from '@switchyard/contracts';
 import { createRootLogger } from '@switchyard/logging';
-import { createSessionPool, type SessionPool, type SessionPoolOptions, type SwitchTarget } from '@switchyard/ssh-pool';
+import {
+  createSessionPool,
+  type SessionPool,
+  type SessionPoolOptions,
+  type SwitchTarget,
+} from '@switchyard/ssh-pool';
 
 import { startFleet, type SimFleet, type SimSwitchOptions } from '../../../apps/switch-sim/src';
 import { waitFor } from '../../support/wait';
@@ -24,17 +29,33 @@ after(async () => {
 });
 
 /** One simulated switch on its own loopback address. */
-async function simSwitch(options: Partial<SimSwitchOptions> = {}, timeScale = FAST): Promise<{ fleet: SimFleet; target: (overrides?: Partial<SwitchTarget>) => SwitchTarget }> {
+async function simSwitch(
+  options: Partial<SimSwitchOptions> = {},
+  timeScale = FAST,
+): Promise<{ fleet: SimFleet; target: (overrides?: Partial<SwitchTarget>) => SwitchTarget }> {
   const n = nextSwitch++;
   const name = options.name ?? `N9K-CLI-${n}`;
   const address = `127.0.31.${n}`;
   const port = 2500 + n;
-  const fleet = await startFleet({ timeScale, switches: [{ name, address, port, username: USERNAME, password: PASSWORD, ...options }] });
+  const fleet = await startFleet({
+    timeScale,
+    switches: [{ name, address, port, username: USERNAME, password: PASSWORD, ...options }],
+  });
   cleanups.push(() => fleet.close());
 
   return {
     fleet,
-    target: (overrides = {}) => ({ id: name, name, host: address, port, username: USERNAME, password: PASSWORD, legacyAlgorithms: false, hostKey: null, ...overrides }),
+    target: (overrides = {}) => ({
+      id: name,
+      name,
+      host: address,
+      port,
+      username: USERNAME,
+      password: PASSWORD,
+      legacyAlgorithms: false,
+      hostKey: null,
+      ...overrides,
+    }),
   };
 }
 
@@ -117,8 +138,16 @@ describe('CLI sessions over SSH to the switch simulator', () => {
   });
 
   it('takes the prompt after a banner with # and > lines and a 1.5 s pause, with no banner in the output (S2)', async () => {
-    const banner = ['####################', '#### AUTHORIZED USE ONLY ####', 'Unauthorised access is logged >', '####################'].join('\n');
-    const { target } = await simSwitch({ name: 'N9K-LAB', banner, motd: 'Maintenance window on Sunday #', loginDelayMs: 1_500 }, 1);
+    const banner = [
+      '####################',
+      '#### AUTHORIZED USE ONLY ####',
+      'Unauthorised access is logged >',
+      '####################',
+    ].join('\n');
+    const { target } = await simSwitch(
+      { name: 'N9K-LAB', banner, motd: 'Maintenance window on Sunday #', loginDelayMs: 1_500 },
+      1,
+    );
 
     const lease = await pool().acquire(target());
     assert.equal(lease.session.hostname, 'N9K-LAB');
@@ -141,7 +170,8 @@ describe('CLI sessions over SSH to the switch simulator', () => {
     const lease = await p.acquire(paged.target());
     const output = (await lease.session.run('show running-config')).output;
     assert.doesNotMatch(output, /--More--/);
-    const sameSwitch = (text: string, t: SwitchTarget) => normaliseVolatile(text).replaceAll(t.name, 'HOST').replaceAll(t.host, 'ADDRESS');
+    const sameSwitch = (text: string, t: SwitchTarget) =>
+      normaliseVolatile(text).replaceAll(t.name, 'HOST').replaceAll(t.host, 'ADDRESS');
     assert.equal(sameSwitch(output, paged.target()), sameSwitch(expected, plain.target()));
     lease.release();
   });
@@ -185,7 +215,10 @@ describe('CLI sessions over SSH to the switch simulator', () => {
     const copied = await lease.session.run('copy running-config startup-config', { confirm: 'y' });
     assert.doesNotMatch(copied.output, /\(y\/n\)\s*\[n\]\s*$/);
     assert.equal(lease.session.mode, 'exec');
-    await rejectsWithCode(lease.session.run('copy running-config startup-config'), 'UNEXPECTED_OUTPUT');
+    await rejectsWithCode(
+      lease.session.run('copy running-config startup-config'),
+      'UNEXPECTED_OUTPUT',
+    );
     assert.equal(lease.session.broken, true);
     lease.discard('unanswered confirmation');
   });
@@ -196,7 +229,10 @@ describe('CLI sessions over SSH to the switch simulator', () => {
 
     const version = await lease.session.run('show version');
     const documents = version.output.split('\n').find((line) => line.startsWith('Documents:'));
-    assert.equal(documents, 'Documents: http://www.cisco.com/en/US/products/ps9372/tsd_products_support_series_home.html');
+    assert.equal(
+      documents,
+      'Documents: http://www.cisco.com/en/US/products/ps9372/tsd_products_support_series_home.html',
+    );
     lease.release();
   });
 
@@ -213,11 +249,17 @@ describe('CLI sessions over SSH to the switch simulator', () => {
 
   it('succeeds with slow answers under their deadline, and throws the session away when one is missed (S6)', async () => {
     // Nominal 8 s for the first command and 16 s for `show clock`, scaled by FAST.
-    const { target } = await simSwitch({ firstCommandDelayMs: 8_000, slowCommands: { 'show clock': 16_000, 'show hostname': 16_000 } });
+    const { target } = await simSwitch({
+      firstCommandDelayMs: 8_000,
+      slowCommands: { 'show clock': 16_000, 'show hostname': 16_000 },
+    });
     const p = pool();
 
     const lease = await p.acquire(target());
-    assert.match((await lease.session.run('show clock', { timeoutMs: 10_000 })).output, /\d\d:\d\d:\d\d/);
+    assert.match(
+      (await lease.session.run('show clock', { timeoutMs: 10_000 })).output,
+      /\d\d:\d\d:\d\d/,
+    );
 
     await rejectsWithCode(lease.session.run('show hostname', { timeoutMs: 20 }), 'COMMAND_TIMEOUT');
     assert.equal(lease.session.broken, true);
@@ -228,7 +270,10 @@ describe('CLI sessions over SSH to the switch simulator', () => {
     assert.notEqual(fresh.session, lease.session);
     const version = await fresh.session.run('show version', { timeoutMs: 10_000 });
     assert.match(version.output, /^Cisco Nexus Operating System/);
-    assert.ok(!version.output.split('\n').includes(target().name), 'the late `show hostname` answer is not in the result');
+    assert.ok(
+      !version.output.split('\n').includes(target().name),
+      'the late `show hostname` answer is not in the result',
+    );
     fresh.release();
   });
 
@@ -245,7 +290,10 @@ describe('CLI sessions over SSH to the switch simulator', () => {
     assert.equal(again.session.broken, false);
     again.release();
     await p.closeAll();
-    await waitFor({ what: 'no session left on the switch', check: () => (fleet.switches[0].activeSessions() === 0 ? true : undefined) });
+    await waitFor({
+      what: 'no session left on the switch',
+      check: () => (fleet.switches[0].activeSessions() === 0 ? true : undefined),
+    });
   });
 });
 
@@ -260,7 +308,10 @@ describe('SSH negotiation against the switch simulator (N1)', () => {
     assert.deepEqual(learned, [sim.hostKeyFingerprint]);
     (await p.acquire(target({ id: 'pinned', hostKey: pin(sim.hostKeyFingerprint) }))).release();
 
-    await rejectsWithCode(p.acquire(target({ id: 'wrong', hostKey: pin(`SHA256:${'x'.repeat(43)}`) })), 'HOST_KEY_MISMATCH');
+    await rejectsWithCode(
+      p.acquire(target({ id: 'wrong', hostKey: pin(`SHA256:${'x'.repeat(43)}`) })),
+      'HOST_KEY_MISMATCH',
+    );
   });
 
   it('connects to a legacy-only switch only with legacyAlgorithms, and says why otherwise', async () => {
@@ -283,12 +334,18 @@ describe('SSH negotiation against the switch simulator (N1)', () => {
     assert.equal(lease.session.mode, 'exec');
     lease.release();
 
-    await rejectsWithCode(p.acquire(target({ id: 'bad', password: 'not-the-password' })), 'AUTH_FAILED');
+    await rejectsWithCode(
+      p.acquire(target({ id: 'bad', password: 'not-the-password' })),
+      'AUTH_FAILED',
+    );
   });
 
   it('refuses a switch outside the allowed networks before connecting', async () => {
     const { fleet, target } = await simSwitch();
-    await rejectsWithCode(pool({ allowedNetworks: parseNetworkList('127.0.99.0/24') }).acquire(target()), 'ADDRESS_NOT_ALLOWED');
+    await rejectsWithCode(
+      pool({ allowedNetworks: parseNetworkList('127.0.99.0/24') }).acquire(target()),
+      'ADDRESS_NOT_ALLOWED',
+    );
     assert.equal(fleet.switches[0].openConnections(), 0);
   });
 });
@@ -326,7 +383,10 @@ describe('Session limits and channels on the switch simulator', () => {
   });
 
   it('runs 100 commands on a switch with 10 channels per connection and one channel open per connection (N3)', async () => {
-    const { fleet, target } = await simSwitch({ maxChannelsPerConnection: 10, maxChannelOpensPerConnection: 1 });
+    const { fleet, target } = await simSwitch({
+      maxChannelsPerConnection: 10,
+      maxChannelOpensPerConnection: 1,
+    });
     const p = pool();
 
     for (let i = 0; i < 100; i++) {

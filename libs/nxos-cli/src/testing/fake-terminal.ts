@@ -95,7 +95,9 @@ export class FakeTerminal {
     const colour = (p: string) => (this.options.ansi ? `\x1b[1;32m${p}\x1b[0m` : p);
     switch (this.mode) {
       case 'exec':
-        return colour(this.options.initialSubmode ? `${h}(${this.options.initialSubmode})# ` : `${h}# `);
+        return colour(
+          this.options.initialSubmode ? `${h}(${this.options.initialSubmode})# ` : `${h}# `,
+        );
       case 'config':
         return colour(`${h}(config)# `);
       case 'config-if':
@@ -163,7 +165,8 @@ export class FakeTerminal {
     this.waitingFor = 'busy';
     const scripted = this.options.commands?.[line];
     if (scripted !== undefined) {
-      const { output, delayMs } = typeof scripted === 'string' ? { output: scripted, delayMs: 0 } : scripted;
+      const { output, delayMs } =
+        typeof scripted === 'string' ? { output: scripted, delayMs: 0 } : scripted;
       if (delayMs) setTimeout(() => this.finish(output), delayMs);
       else this.finish(output);
       return;
@@ -173,7 +176,8 @@ export class FakeTerminal {
       case '':
         return this.finish('');
       case 'terminal length 0':
-        if (this.options.refuseTerminalLength) return this.finish('% Permission denied for the role');
+        if (this.options.refuseTerminalLength)
+          return this.finish('% Permission denied for the role');
         this.terminalLength = 0;
         return this.finish('');
       case 'terminal width 511':
@@ -206,7 +210,9 @@ export class FakeTerminal {
         this.mode = 'root-bash';
         return this.finish('');
       case 'clear logging logfile':
-        this.print(`!!!WARNING! This will clear the selected logging buffer(s)!!${this.nl}Do you want to continue? (y/n)  [n] `);
+        this.print(
+          `!!!WARNING! This will clear the selected logging buffer(s)!!${this.nl}Do you want to continue? (y/n)  [n] `,
+        );
         this.waitingFor = 'confirm';
         return;
       case 'reload':
@@ -227,7 +233,9 @@ export class FakeTerminal {
       this.finish('');
       return;
     }
-    this.print(`Sorry, try again.${this.nl}[sudo] password for ${this.options.username ?? 'admin'}: `);
+    this.print(
+      `Sorry, try again.${this.nl}[sudo] password for ${this.options.username ?? 'admin'}: `,
+    );
   }
 
   /** Prints output (paged when the terminal length is not 0), then the prompt. */
@@ -241,7 +249,8 @@ export class FakeTerminal {
     }
 
     this.pendingPages = [];
-    for (let i = 0; i < lines.length; i += screen - 1) this.pendingPages.push(lines.slice(i, i + screen - 1).join(this.nl) + this.nl);
+    for (let i = 0; i < lines.length; i += screen - 1)
+      this.pendingPages.push(lines.slice(i, i + screen - 1).join(this.nl) + this.nl);
     this.afterPages = () => this.showPrompt();
     this.showNextPage();
   }

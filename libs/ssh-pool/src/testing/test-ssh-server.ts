@@ -3,7 +3,10 @@ import { createServer as createTcpServer, Socket, type AddressInfo } from 'node:
 
 import { Server, utils, type Connection } from 'ssh2';
 
-import { FakeTerminal, type FakeTerminalOptions } from '../../../nxos-cli/src/testing/fake-terminal';
+import {
+  FakeTerminal,
+  type FakeTerminalOptions,
+} from '../../../nxos-cli/src/testing/fake-terminal';
 import { hostKeyFingerprint } from '../host-key';
 
 /**
@@ -45,15 +48,24 @@ const HOSTNAME = 'N9K-LAB';
  * ssh2's key generator now and then writes an ed25519 key whose leading zero byte is lost,
  * which it then cannot parse; such keys are drawn again.
  */
-function generateHostKey(type: 'rsa' | 'ed25519'): { key: { private: string }; publicBlob: Buffer } {
+function generateHostKey(type: 'rsa' | 'ed25519'): {
+  key: { private: string };
+  publicBlob: Buffer;
+} {
   for (;;) {
-    const key = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
+    const key =
+      type === 'rsa'
+        ? utils.generateKeyPairSync('rsa', { bits: 2048 })
+        : utils.generateKeyPairSync('ed25519');
     const parsed = utils.parseKey(key.private);
-    if (!(parsed instanceof Error)) return { key, publicBlob: (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH() };
+    if (!(parsed instanceof Error))
+      return { key, publicBlob: (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH() };
   }
 }
 
-export async function startTestSshServer(options: TestSshServerOptions = {}): Promise<TestSshServer> {
+export async function startTestSshServer(
+  options: TestSshServerOptions = {},
+): Promise<TestSshServer> {
   const username = options.username ?? 'admin';
   const password = options.password ?? 'Lab-Pass-123';
   const { key, publicBlob } = generateHostKey(options.legacyOnly ? 'rsa' : 'ed25519');
@@ -77,7 +89,9 @@ export async function startTestSshServer(options: TestSshServerOptions = {}): Pr
   const server = new Server(
     {
       hostKeys: [key.private],
-      algorithms: options.legacyOnly ? { kex: ['diffie-hellman-group14-sha1'], serverHostKey: ['ssh-rsa'] } : undefined,
+      algorithms: options.legacyOnly
+        ? { kex: ['diffie-hellman-group14-sha1'], serverHostKey: ['ssh-rsa'] }
+        : undefined,
     },
     (client) => {
       clients.add(client);
@@ -94,7 +108,11 @@ export async function startTestSshServer(options: TestSshServerOptions = {}): Pr
 
       client.on('authentication', (ctx) => {
         if (ctx.username !== username) return ctx.reject();
-        if (ctx.method === 'password' && !options.keyboardInteractiveOnly && ctx.password === password) {
+        if (
+          ctx.method === 'password' &&
+          !options.keyboardInteractiveOnly &&
+          ctx.password === password
+        ) {
           state.logins++;
           return ctx.accept();
         }
@@ -105,13 +123,18 @@ export async function startTestSshServer(options: TestSshServerOptions = {}): Pr
             ctx.accept();
           });
         }
-        ctx.reject(options.keyboardInteractiveOnly ? ['keyboard-interactive'] : ['password', 'keyboard-interactive']);
+        ctx.reject(
+          options.keyboardInteractiveOnly
+            ? ['keyboard-interactive']
+            : ['password', 'keyboard-interactive'],
+        );
       });
 
       client.on('session', (accept, reject) => {
         channelOpens++;
         const refused = channelOpens <= (options.refusedChannelOpens ?? 0);
-        if (refused || channelsOpen.size >= (options.maxChannelsPerConnection ?? Infinity)) return reject();
+        if (refused || channelsOpen.size >= (options.maxChannelsPerConnection ?? Infinity))
+          return reject();
 
         const session = accept();
         session.on('pty', (acceptPty) => acceptPty?.());
@@ -129,7 +152,12 @@ export async function startTestSshServer(options: TestSshServerOptions = {}): Pr
             return;
           }
 
-          const terminal = new FakeTerminal({ hostname: HOSTNAME, password, username, ...options.terminal });
+          const terminal = new FakeTerminal({
+            hostname: HOSTNAME,
+            password,
+            username,
+            ...options.terminal,
+          });
           state.terminals.push(terminal);
           channel.on('data', (data: Buffer) => terminal.stream.write(data));
           terminal.stream.on('data', (data: Buffer) => channel.write(data));
@@ -149,7 +177,9 @@ export async function startTestSshServer(options: TestSshServerOptions = {}): Pr
  * A TCP relay in front of a server that can freeze: traffic stops in both directions but
  * the sockets stay open, as when the switch's process is stopped.
  */
-export async function startFreezableRelay(targetPort: number): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
+export async function startFreezableRelay(
+  targetPort: number,
+): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
   let frozen = false;
   const sockets = new Set<Socket>();
 
