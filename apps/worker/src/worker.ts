@@ -13,6 +13,7 @@ import {
 } from '@switchyard/rollouts';
 import type { SessionPool } from '@switchyard/ssh-pool';
 import type { StepContext, StepHandler } from '@switchyard/steps';
+import { startWebhookDelivery } from '@switchyard/webhooks';
 import {
   JOB_LOCK_MS,
   SHUTDOWN_GRACE_MS,
@@ -163,6 +164,15 @@ export async function startWorker(
       .finally(() => (sweeping = null));
   }, ROLLOUT_SWEEP_INTERVAL_MS);
 
+  // Webhook deliveries run beside the switch work in every worker: the dispatcher's consumer
+  // group shares the events among workers, and signing needs the master key.
+  const webhookDelivery = config.secretKey
+    ? await startWebhookDelivery({ config, logger: deps.logger })
+    : null;
+  if (!webhookDelivery) {
+    log.warn('SWITCHYARD_SECRET_KEY is not set: this worker delivers no webhooks');
+  }
+
   await worker.waitUntilReady();
   log.info(
     { queue: QUEUE_NAMES.switchRuns, concurrency: deps.concurrency ?? config.workerConcurrency },
@@ -185,6 +195,7 @@ export async function startWorker(
       }
 
       await sweeping;
+      await webhookDelivery?.close();
       if (ownsPool) await sessions.closeAll();
       await services.close();
       redis.disconnect();

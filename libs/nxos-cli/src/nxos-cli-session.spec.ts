@@ -6,7 +6,7 @@ import { SwitchyardError } from '@switchyard/contracts';
 import { createRootLogger } from '@switchyard/logging';
 
 import { openNxosCliSession, type NxosCliSessionOptions } from './nxos-cli-session';
-import { matchAnyPrompt, promptMatcherFor } from './prompts';
+import { matchAnyPrompt, promptMatcherFor, splitTrailingShellPrompt } from './prompts';
 import { FakeTerminal, type FakeTerminalOptions } from './testing/fake-terminal';
 
 const PASSWORD = 'Lab-Pass-123';
@@ -352,5 +352,26 @@ describe('NxosCliSession deadlines and drops (S6)', () => {
     setImmediate(() => terminal.drop());
     await rejectsWithCode(running, 'CONNECTION_DROPPED');
     assert.equal(cli.broken, true);
+  });
+});
+
+describe('NxosCliSession output edges', () => {
+  it('splits a Bash prompt from output that has no final newline', () => {
+    assert.deepEqual(splitTrailingShellPrompt('helloroot@N9K-LAB#', 'N9K-LAB'), {
+      prompt: { hostname: null, mode: 'root-bash' },
+      outputLength: 5,
+    });
+    assert.equal(splitTrailingShellPrompt('hello bash-4.3$ ', 'N9K-LAB')?.prompt.mode, 'bash');
+    // Another host's root prompt, or a prompt alone on its line, is not this case.
+    assert.equal(splitTrailingShellPrompt('helloroot@OTHER#', 'N9K-LAB'), null);
+    assert.equal(splitTrailingShellPrompt('root@N9K-LAB#', 'N9K-LAB'), null);
+  });
+
+  it('leaves a short password that also appears in ordinary output alone', async () => {
+    const { cli } = await open(
+      { password: 'admin', commands: { 'show users': 'admin    pts/0  mgmt0  admin-up' } },
+      { password: 'admin' },
+    );
+    assert.equal((await cli.run('show users')).output, 'admin    pts/0  mgmt0  admin-up');
   });
 });

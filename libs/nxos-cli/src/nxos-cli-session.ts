@@ -13,6 +13,7 @@ import {
   SESSION_LIMIT_LINE,
   matchAnyPrompt,
   promptMatcherFor,
+  splitTrailingShellPrompt,
   type PromptMatch,
 } from './prompts';
 
@@ -351,7 +352,7 @@ export class NxosCliSession implements CliSession {
         const partial = normaliseTerminalText(this.raw);
         this.transcript.push({
           command,
-          output: this.scrub(outputStart < 0 ? '' : partial.slice(outputStart)),
+          output: this.scrub(outputStart < 0 ? '' : partial.slice(outputStart), passwordSent),
           durationMs: Date.now() - started,
         });
         this.abort(
@@ -407,11 +408,23 @@ export class NxosCliSession implements CliSession {
         // The prompt counts only after the echo: a stray prompt before it is no answer.
         const lastLineStart = text.lastIndexOf('\n') + 1;
         if (outputStart < 0 || lastLineStart < outputStart) return;
-        const prompt = this.matchPrompt(text.slice(lastLineStart).trimEnd());
-        if (!prompt) return;
+        const lastLine = text.slice(lastLineStart).trimEnd();
+        let outputEnd = lastLineStart;
+        let prompt = this.matchPrompt(lastLine);
+        if (!prompt) {
+          // Bash prints its prompt right after output that lacks a final newline
+          // (`cat` of such a file gives `helloroot@N9K#`); NX-OS itself always ends lines.
+          const trailing = splitTrailingShellPrompt(lastLine, this.currentHostname);
+          if (!trailing || lastLineStart + trailing.outputLength < outputStart) return;
+          prompt = trailing.prompt;
+          outputEnd = lastLineStart + trailing.outputLength;
+        }
 
         this.applyPrompt(prompt);
-        const output = this.scrub(text.slice(outputStart, lastLineStart).replace(/\s+$/, ''));
+        const output = this.scrub(
+          text.slice(outputStart, outputEnd).replace(/\s+$/, ''),
+          passwordSent,
+        );
         const entry: TranscriptEntry = { command, output, durationMs: Date.now() - started };
         this.transcript.push(entry);
         this.raw = '';
@@ -450,8 +463,13 @@ export class NxosCliSession implements CliSession {
   }
 
   /** The switch should never echo the password; this is the net under that. */
-  private scrub(text: string): string {
-    if (this.password.length < MIN_SCRUBBED_PASSWORD_LENGTH) return text;
+  /**
+   * Removes the password from output of a command that typed it (a switch that echoes the
+   * sudo answer). Output of other commands is left alone: a short password such as `admin`
+   * would otherwise mangle `admin-up`.
+   */
+  private scrub(text: string, passwordSent: boolean): string {
+    if (!passwordSent || this.password.length < MIN_SCRUBBED_PASSWORD_LENGTH) return text;
     return text.split(this.password).join('[redacted]');
   }
 

@@ -71,6 +71,24 @@ export function promptMatcherFor(hostname: string): (line: string) => PromptMatc
   };
 }
 
+/**
+ * A Bash prompt at the end of a line that also holds output (the output had no final
+ * newline). Only the shell prompts of this host count, so NX-OS output cannot trip it.
+ */
+export function splitTrailingShellPrompt(
+  line: string,
+  hostname: string,
+): { prompt: PromptMatch; outputLength: number } | null {
+  const pattern = new RegExp(
+    `(?:root@${escapeRegExp(hostname)}(?::[^\\s#$]*)?#|bash-\\d+(?:\\.\\d+)*([$#])) ?$`,
+  );
+  const found = pattern.exec(line);
+  if (!found || found.index === 0) return null;
+
+  const mode: CliMode = found[1] === '$' ? 'bash' : 'root-bash';
+  return { prompt: { hostname: null, mode }, outputLength: found.index };
+}
+
 /** `[sudo] password for admin: ` (no newline after it), or `Password:` from `su`. */
 export const PASSWORD_PROMPT = /^(?:\[sudo\] password for [^:\s]+|Password): ?$/;
 
