@@ -14,13 +14,28 @@ describe('a rollout of the four steps to three simulated switches', () => {
     const password = stackPassword();
     stack = await startStack({
       password,
-      switches: fleetFromCount({ count: 3, address: '127.0.31.1', port: 2222, username: 'admin', password }),
+      switches: fleetFromCount({
+        count: 3,
+        address: '127.0.31.1',
+        port: 2222,
+        username: 'admin',
+        password,
+      }),
     });
     for (const sim of stack.fleet.switches) {
-      await stack.client.registerSwitch({ name: sim.name, host: sim.address, port: sim.port, credentialRef: 'lab', tags: ['e2e'] });
+      await stack.client.registerSwitch({
+        name: sim.name,
+        host: sim.address,
+        port: sim.port,
+        credentialRef: 'lab',
+        tags: ['e2e'],
+      });
     }
-    const created = await stack.client.createRollout({ tags: ['e2e'], params: { pageContent: PAGE } });
-    first = await stack.client.waitForRollout(created.id, { timeoutMs: 120_000 });
+    const created = await stack.client.createRollout({
+      tags: ['e2e'],
+      params: { pageContent: PAGE },
+    });
+    first = await stack.client.waitForRollout(created.id, { timeoutMs: 60_000 });
   });
 
   after(async () => {
@@ -28,12 +43,24 @@ describe('a rollout of the four steps to three simulated switches', () => {
   });
 
   it('succeeds on every switch with all four steps changed where needed', () => {
-    assert.equal(first.state, 'succeeded', JSON.stringify(first.switches.map((s) => [s.switchName, s.state, s.error])));
+    assert.equal(
+      first.state,
+      'succeeded',
+      JSON.stringify(first.switches.map((s) => [s.switchName, s.state, s.error])),
+    );
     assert.equal(first.switches.length, 3);
     for (const run of first.switches) {
-      assert.deepEqual(run.steps.map((s) => [s.step, s.status]), STEP_NAMES.map((step) => [step, 'succeeded']));
+      assert.deepEqual(
+        run.steps.map((s) => [s.step, s.status]),
+        STEP_NAMES.map((step) => [step, 'succeeded']),
+      );
       const changed = Object.fromEntries(run.steps.map((s) => [s.step, s.changed]));
-      assert.deepEqual(changed, { 'configure-mgmt': true, 'start-docker': true, 'deploy-container': true, 'verify-nat': false });
+      assert.deepEqual(changed, {
+        'configure-mgmt': true,
+        'start-docker': true,
+        'deploy-container': true,
+        'verify-nat': false,
+      });
     }
   });
 
@@ -57,12 +84,18 @@ describe('a rollout of the four steps to three simulated switches', () => {
   });
 
   it('changes nothing when the same rollout runs again', async () => {
-    const created = await stack.client.createRollout({ tags: ['e2e'], params: { pageContent: PAGE } });
+    const created = await stack.client.createRollout({
+      tags: ['e2e'],
+      params: { pageContent: PAGE },
+    });
     const again = await stack.client.waitForRollout(created.id, { timeoutMs: 120_000 });
     assert.equal(again.state, 'succeeded');
     const steps = again.switches.flatMap((s) => s.steps);
     assert.equal(steps.length, 12);
-    assert.deepEqual(steps.filter((s) => s.changed).map((s) => s.step), []);
+    assert.deepEqual(
+      steps.filter((s) => s.changed).map((s) => s.step),
+      [],
+    );
     for (const sim of stack.fleet.switches) {
       assert.equal(sim.state.containers.size, 1, `one container on ${sim.name}`);
     }

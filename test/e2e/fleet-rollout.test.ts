@@ -24,12 +24,27 @@ describe('a rollout over 30 switches with a canary, waves and a failure budget',
 
   before(async () => {
     const password = stackPassword();
-    const switches: SimSwitchOptions[] = fleetFromCount({ count: 30, address: '127.0.32.1', port: 2222, username: 'admin', password }).map(
-      (options, i) => (DOOMED.has(i) ? { ...options, freeBootflashMb: 150 } : options),
-    );
-    stack = await startStack({ password, switches, workerConcurrency: 30, env: { SWITCHYARD_WEBHOOK_ALLOW: '127.0.0.0/8' } });
+    const switches: SimSwitchOptions[] = fleetFromCount({
+      count: 30,
+      address: '127.0.32.1',
+      port: 2222,
+      username: 'admin',
+      password,
+    }).map((options, i) => (DOOMED.has(i) ? { ...options, freeBootflashMb: 150 } : options));
+    stack = await startStack({
+      password,
+      switches,
+      workerConcurrency: 30,
+      env: { SWITCHYARD_WEBHOOK_ALLOW: '127.0.0.0/8' },
+    });
     for (const sim of stack.fleet.switches) {
-      await stack.client.registerSwitch({ name: sim.name, host: sim.address, port: sim.port, credentialRef: 'lab', tags: ['fleet'] });
+      await stack.client.registerSwitch({
+        name: sim.name,
+        host: sim.address,
+        port: sim.port,
+        credentialRef: 'lab',
+        tags: ['fleet'],
+      });
     }
 
     receiver = createServer((req, res) => {
@@ -79,7 +94,10 @@ describe('a rollout over 30 switches with a canary, waves and a failure budget',
     assert.equal(done.counts.failed, 3);
     assert.equal(done.counts.skipped, 0);
     const failedNames = done.switches.filter((s) => s.state === 'failed').map((s) => s.switchName);
-    assert.deepEqual(failedNames.sort(), [...DOOMED].map((i) => stack.fleet.switches[i].name).sort());
+    assert.deepEqual(
+      failedNames.sort(),
+      [...DOOMED].map((i) => stack.fleet.switches[i].name).sort(),
+    );
     for (const run of done.switches.filter((s) => s.state === 'failed')) {
       assert.equal(run.error?.code, 'INSUFFICIENT_BOOTFLASH');
     }
@@ -94,26 +112,43 @@ describe('a rollout over 30 switches with a canary, waves and a failure budget',
     await sse;
     for (const run of done.switches.filter((s) => s.state === 'succeeded')) {
       for (const step of STEP_NAMES) {
-        const finished = live.filter((e) => e.type === 'step.finished' && e.switchId === run.switchId && e.step === step);
+        const finished = live.filter(
+          (e) => e.type === 'step.finished' && e.switchId === run.switchId && e.step === step,
+        );
         assert.equal(finished.length, 1, `${run.switchName} ${step} finished once on the stream`);
       }
     }
     for (const run of done.switches.filter((s) => s.state === 'failed')) {
       const failed = live.filter((e) => e.type === 'step.failed' && e.switchId === run.switchId);
-      assert.ok(failed.length > 0 && failed.every((e) => (e.data as { code: string }).code === 'INSUFFICIENT_BOOTFLASH'));
+      assert.ok(
+        failed.length > 0 &&
+          failed.every((e) => (e.data as { code: string }).code === 'INSUFFICIENT_BOOTFLASH'),
+      );
     }
 
     // Exactly one signed rollout.completed reached the receiver, and it verifies.
-    const webhookId = ((await (await fetch(`${stack.baseUrl}/v1/webhooks`, { headers: { authorization: `Bearer ${stack.token}` } })).json()) as { id: string }[])[0].id;
+    const webhookId = (
+      (await (
+        await fetch(`${stack.baseUrl}/v1/webhooks`, {
+          headers: { authorization: `Bearer ${stack.token}` },
+        })
+      ).json()) as { id: string }[]
+    )[0].id;
     await waitFor({
       what: 'the rollout.completed delivery to succeed',
       check: async () => {
-        const response = await fetch(`${stack.baseUrl}/v1/webhooks/${webhookId}/deliveries`, { headers: { authorization: `Bearer ${stack.token}` } });
+        const response = await fetch(`${stack.baseUrl}/v1/webhooks/${webhookId}/deliveries`, {
+          headers: { authorization: `Bearer ${stack.token}` },
+        });
         const deliveries = (await response.json()) as { status: string; eventType: string }[];
-        return deliveries.length > 0 && deliveries.every((d) => d.status === 'succeeded') ? deliveries : undefined;
+        return deliveries.length > 0 && deliveries.every((d) => d.status === 'succeeded')
+          ? deliveries
+          : undefined;
       },
     }).then((deliveries) => assert.equal(deliveries.length, 1));
-    const completed = received.filter((d) => d.headers[WEBHOOK_HEADERS.event] === 'rollout.completed');
+    const completed = received.filter(
+      (d) => d.headers[WEBHOOK_HEADERS.event] === 'rollout.completed',
+    );
     assert.equal(completed.length, 1);
     const verdict = verifyWebhookSignature({
       secret,
@@ -137,7 +172,13 @@ describe('a rollout over 30 switches with a canary, waves and a failure budget',
     assert.equal(done.counts.failed, 2, JSON.stringify(done.counts));
     // The last wave (positions 22-29) never started: the budget was spent in the wave before.
     const skipped = done.switches.filter((s) => s.state === 'skipped').map((s) => s.switchName);
-    assert.deepEqual(skipped.sort(), stack.fleet.switches.slice(22).map((s) => s.name).sort());
+    assert.deepEqual(
+      skipped.sort(),
+      stack.fleet.switches
+        .slice(22)
+        .map((s) => s.name)
+        .sort(),
+    );
     assert.match(done.reason ?? '', /budget/i);
   });
 });
