@@ -180,5 +180,9 @@ describe('a rollout over 30 switches with a canary, waves and a failure budget',
         .sort(),
     );
     assert.match(done.reason ?? '', /budget/i);
+    for (const run of done.switches.filter((s) => s.state === 'skipped')) {
+      assert.equal(run.error?.code, 'SKIPPED');
+      assert.match(run.error?.hint ?? '', /run the rollout again/);
+    }
   });
 });

@@ -17,7 +17,10 @@ export async function collectSse(
   const messages: SseMessage[] = [];
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: stop });
+    response = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: stop,
+    });
   } catch (err) {
     if (stop.aborted) return messages;
     throw err;
@@ -46,7 +49,8 @@ export async function collectSse(
           const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
           if (field === 'id') current.id = value;
           else if (field === 'event') current.event = value;
-          else if (field === 'data') current.data = current.data === '' ? value : `${current.data}\n${value}`;
+          else if (field === 'data')
+            current.data = current.data === '' ? value : `${current.data}\n${value}`;
         }
       }
     }

@@ -17,6 +17,8 @@ export interface StackOptions {
   /** Extra environment for loadConfig (e.g. SWITCHYARD_WEBHOOK_ALLOW). */
   env?: Record<string, string>;
   stepHandlers?: StepHandler[];
+  /** Credentials besides `lab` (admin with the stack password). */
+  credentials?: Record<string, { username: string; password: string }>;
 }
 
 /** The whole product on real parts: Redis (fresh prefix), simulator, worker, API on loopback. */
@@ -51,13 +53,25 @@ export async function startStack(options: StackOptions & { password: string }): 
   });
   const logger = createRootLogger({ level: config.logLevel, destination: process.stderr });
 
-  const fleet = await startFleet({ switches: options.switches, timeScale: options.timeScale ?? 0.02, logger });
-  const credentials = CredentialStore.fromEntries({ lab: { username: 'admin', password: options.password } });
-  const worker = await startWorker(config, { logger, credentials, stepHandlers: options.stepHandlers });
+  const fleet = await startFleet({
+    switches: options.switches,
+    timeScale: options.timeScale ?? 0.02,
+    logger,
+  });
+  const credentials = CredentialStore.fromEntries({
+    ...options.credentials,
+    lab: { username: 'admin', password: options.password },
+  });
+  const worker = await startWorker(config, {
+    logger,
+    credentials,
+    stepHandlers: options.stepHandlers,
+  });
   const api = await createApi(config, { logger });
   await api.listen(0, '127.0.0.1');
   const baseUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
 
+  let closing: Promise<void> | undefined;
   return {
     redis,
     config,
@@ -67,11 +81,15 @@ export async function startStack(options: StackOptions & { password: string }): 
     token,
     client: new SwitchyardClient(baseUrl, token),
     logger,
-    async close() {
-      await api.close();
-      await worker.close();
-      await fleet.close();
-      await redis.cleanup();
+    close() {
+      // Idempotent: a test may close the stack to inspect the switches afterwards.
+      closing ??= (async () => {
+        await api.close();
+        await worker.close();
+        await fleet.close();
+        await redis.cleanup();
+      })();
+      return closing;
     },
   };
 }

@@ -40,10 +40,14 @@ export async function waitFor<T>(probe: Probe<T>, options: WaitOptions = {}): Pr
     }
     const waited = Date.now() - started;
     if (waited > timeoutMs) {
-      throw new Error(`timed out after ${waited} ms waiting for ${probe.what}; still pending: ${pending || 'unknown'}`);
+      throw new Error(
+        `timed out after ${waited} ms waiting for ${probe.what}; still pending: ${pending || 'unknown'}`,
+      );
     }
     if (options.stallMs !== undefined && Date.now() - lastChange > options.stallMs) {
-      throw new Error(`no progress for ${options.stallMs} ms waiting for ${probe.what}; still pending: ${pending}`);
+      throw new Error(
+        `no progress for ${options.stallMs} ms waiting for ${probe.what}; still pending: ${pending}`,
+      );
     }
     await sleep(pollMs);
   }

@@ -8,7 +8,8 @@ export function bashVersion(release: string): string {
 
 /** `9.3(1)` -> `9.3.1`, the form used in image file names. */
 function releaseDotted(release: string): string {
-  return release.replace(/\((\w+)\)/, '.$1');
+  // 9.3(1) -> 9.3.1; 7.0(3)I7(1) -> 7.0.3.I7.1
+  return release.replace(/\)(?=.)/g, ').').replace(/\((\w+)\)/g, '.$1');
 }
 
 export function imageFile(release: string): string {

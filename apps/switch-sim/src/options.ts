@@ -137,7 +137,7 @@ const switchSchema = z
     password: z.string().min(1),
     release: z
       .string()
-      .regex(/^\d+\.\d+\(\d+[a-z]?\)$/, "like '9.3(1)'")
+      .regex(/^\d+\.\d+\(\d+[a-z]?\)(?:[A-Z]\d+\(\d+[a-z]?\))?$/, "like '9.3(1)' or '7.0(3)I7(1)'")
       .optional(),
     mgmtAddress: z.string().optional(),
     gateway: z.string().optional(),

@@ -288,7 +288,12 @@ function stoppedResult(step: StepName, error: SwitchyardError, startedAtMs: numb
     startedAt: stoppedBefore ? null : new Date(startedAtMs).toISOString(),
     finishedAt: new Date().toISOString(),
     durationMs: stoppedBefore ? null : Date.now() - startedAtMs,
-    error: { code: error.code, message: error.message, retryable: error.retryable },
+    error: {
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      hint: error.hint,
+    },
   };
 }
 

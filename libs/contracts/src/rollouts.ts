@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { DeploymentParamsSchema, STEP_NAMES, StepNameSchema, type DeploymentParams, type StepName, type StepResult } from './steps';
+import {
+  DeploymentParamsSchema,
+  STEP_NAMES,
+  StepNameSchema,
+  type DeploymentParams,
+  type StepName,
+  type StepResult,
+} from './steps';
 
 export const RolloutStrategySchema = z
   .object({
@@ -21,7 +28,10 @@ const StepListSchema = z
   .min(1)
   .refine((steps) => new Set(steps).size === steps.length, 'each step may appear once')
   .refine(
-    (steps) => steps.every((step, i) => i === 0 || STEP_NAMES.indexOf(steps[i - 1]) < STEP_NAMES.indexOf(step)),
+    (steps) =>
+      steps.every(
+        (step, i) => i === 0 || STEP_NAMES.indexOf(steps[i - 1]) < STEP_NAMES.indexOf(step),
+      ),
     `steps must keep the procedure order: ${STEP_NAMES.join(', ')}`,
   );
 
@@ -57,7 +67,8 @@ export type JobInput = z.infer<typeof JobInputSchema>;
 export const ROLLOUT_FINAL_STATES = ['succeeded', 'failed', 'cancelled'] as const;
 export type RolloutState = 'running' | 'paused' | (typeof ROLLOUT_FINAL_STATES)[number];
 
-export type SwitchRunState = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export type SwitchRunState =
+  'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 export interface SwitchRunView {
   switchId: string;
@@ -68,7 +79,8 @@ export interface SwitchRunView {
   jobId: string | null;
   attempts: number;
   steps: StepResult[];
-  error: { code: string; message: string } | null;
+  /** `hint` says what the operator should do next. */
+  error: { code: string; message: string; hint: string } | null;
 }
 
 export interface RolloutCounts {
@@ -109,7 +121,8 @@ export interface JobView {
   state: JobState;
   attempts: number;
   result: StepResult[];
-  error: { code: string; message: string } | null;
+  /** `hint` says what the operator should do next. */
+  error: { code: string; message: string; hint: string } | null;
   createdAt: string;
   finishedAt: string | null;
 }

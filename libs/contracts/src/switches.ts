@@ -7,20 +7,34 @@ export const MAX_SWITCH_NAME_LENGTH = 32;
 export const SwitchNameSchema = z
   .string()
   .min(1)
-  .max(MAX_SWITCH_NAME_LENGTH, `must be at most ${MAX_SWITCH_NAME_LENGTH} characters (the NX-OS hostname limit)`)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be an NX-OS hostname: letters, digits, _ . - and no leading punctuation');
+  .max(
+    MAX_SWITCH_NAME_LENGTH,
+    `must be at most ${MAX_SWITCH_NAME_LENGTH} characters (the NX-OS hostname limit)`,
+  )
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    'must be an NX-OS hostname: letters, digits, _ . - and no leading punctuation',
+  );
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export const HostSchema = z
   .string()
   .min(1)
-  .refine((host) => isIP(host) !== 0 || HOSTNAME.test(host), 'must be an IPv4 or IPv6 address or a DNS name');
+  .refine(
+    (host) => isIP(host) !== 0 || HOSTNAME.test(host),
+    'must be an IPv4 or IPv6 address or a DNS name',
+  );
 
 /** OpenSSH's form: `SHA256:` and the unpadded base64 of the key's SHA-256 digest. */
-export const HostKeyFingerprintSchema = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must look like SHA256:<43 base64 characters>');
+export const HostKeyFingerprintSchema = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must look like SHA256:<43 base64 characters>');
 
-export const TagSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, 'tags are 1-63 letters, digits, _ . : -');
+export const TagSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, 'tags are 1-63 letters, digits, _ . : -');
 
 export const SwitchInputSchema = z
   .object({
@@ -28,7 +42,9 @@ export const SwitchInputSchema = z
     host: HostSchema,
     port: z.number().int().min(1).max(65535).default(22),
     /** Key into the worker's credentials file; the credentials themselves never reach the API. */
-    credentialRef: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be a key of the credentials file'),
+    credentialRef: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be a key of the credentials file'),
     tags: z.array(TagSchema).max(32).default([]),
     /** Pin the host key up front; without it the first successful login pins it. */
     hostKeyFingerprint: HostKeyFingerprintSchema.optional(),

@@ -375,3 +375,21 @@ describe('NxosCliSession output edges', () => {
     assert.equal((await cli.run('show users')).output, 'admin    pts/0  mgmt0  admin-up');
   });
 });
+
+describe('NxosCliSession stacked prompts', () => {
+  it('reads a maintenance-mode config prompt by its last part', () => {
+    const match = promptMatcherFor('N9K-LAB');
+    assert.deepEqual(match('N9K-LAB(maint-mode)(config)# '), {
+      hostname: 'N9K-LAB',
+      mode: 'config',
+    });
+    assert.deepEqual(match('N9K-LAB(maint-mode)(config-if)#'), {
+      hostname: 'N9K-LAB',
+      mode: 'config-if',
+    });
+    assert.deepEqual(matchAnyPrompt('N9K-LAB(maint-mode)# '), {
+      hostname: 'N9K-LAB',
+      mode: 'exec',
+    });
+  });
+});

@@ -6,8 +6,11 @@ import type { CliMode } from './cli-session';
  */
 const HOSTNAME_CHARS = '[A-Za-z0-9][A-Za-z0-9_.-]{0,31}';
 
-/** `N9K-LAB# `, `N9K-LAB(config)# `, `N9K-LAB(config-if)# `, `N9K-LAB(maint-mode)# `. */
-const NXOS_PROMPT_TAIL = '(?:\\(([a-z][a-z0-9-]*)\\))?# ?';
+/**
+ * `N9K-LAB# `, `N9K-LAB(config)# `, `N9K-LAB(config-if)# `, `N9K-LAB(maint-mode)# `, and
+ * stacked as in maintenance mode: `N9K-LAB(maint-mode)(config)# `. The last part is the mode.
+ */
+const NXOS_PROMPT_TAIL = '((?:\\([a-z][a-z0-9-]*\\))*)# ?';
 
 /** `bash-4.3$ ` as the login user, `bash-4.4# ` as root. */
 const BASH_PROMPT = /^bash-\d+(?:\.\d+)*([$#]) ?$/;
@@ -30,7 +33,8 @@ export interface PromptMatch {
 }
 
 /** The CLI mode an NX-OS prompt's parenthesised part names (`config-if`, `maint-mode`). */
-function modeOfSubmode(submode: string | undefined): CliMode {
+function modeOfSubmode(parts: string | undefined): CliMode {
+  const submode = parts ? /\(([^()]*)\)$/.exec(parts)?.[1] : undefined;
   if (submode === undefined) return 'exec';
   if (submode.startsWith('config-if')) return 'config-if';
   if (submode.startsWith('config')) return 'config';

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { JOB_NAMES, type RolloutState, type RunStepsJobData } from '@switchyard/contracts';
+import {
+  ERROR_CATALOGUE,
+  JOB_NAMES,
+  type RolloutState,
+  type RunStepsJobData,
+} from '@switchyard/contracts';
 import type { EventLog } from '@switchyard/events';
 import type { Logger } from '@switchyard/logging';
 import { ROLLOUT_LOCK_POLL_MS, ROLLOUT_LOCK_TTL_MS, ROLLOUT_LOCK_WAIT_MS } from './constants';
@@ -203,6 +208,7 @@ export class RolloutCoordinator {
           entry.error = {
             code: 'INTERNAL',
             message: `job ${entry.jobId} no longer exists; its result is unknown`,
+            hint: ERROR_CATALOGUE.INTERNAL.hint,
           };
           return;
         }
@@ -224,6 +230,7 @@ export class RolloutCoordinator {
             entry.error = {
               code: 'CANCELLED',
               message: 'the rollout was cancelled before this switch started',
+              hint: ERROR_CATALOGUE.CANCELLED.hint,
             };
             return;
           }

@@ -36,7 +36,12 @@ const failedStep: StepResult = {
   startedAt: null,
   finishedAt: null,
   durationMs: null,
-  error: { code: 'INSUFFICIENT_BOOTFLASH', message: 'only 150 MB free', retryable: false },
+  error: {
+    code: 'INSUFFICIENT_BOOTFLASH',
+    message: 'only 150 MB free',
+    retryable: false,
+    hint: 'Free space on bootflash.',
+  },
 };
 
 describe('observeJob', () => {

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import {
   ERROR_CATALOGUE,
+  type ErrorCode,
   type JobState,
   type RunStepsJobData,
   type RunStepsJobProgress,
@@ -11,6 +12,8 @@ import {
 export interface JobError {
   code: string;
   message: string;
+  /** What the operator should do next, from the error catalogue. */
+  hint: string;
 }
 
 /** What a run-steps job really is right now, read from BullMQ (never from events). */
@@ -120,10 +123,16 @@ function readSteps(value: unknown): StepResult[] {
  */
 function readError(steps: StepResult[], failedReason: string | undefined): JobError | null {
   const failed = [...steps].reverse().find((s) => s.error !== null);
-  if (failed?.error) return { code: failed.error.code, message: failed.error.message };
+  if (failed?.error) return withHint(failed.error.code, failed.error.message);
   if (!failedReason) return null;
 
   const match = /^([A-Z_]+): (.*)$/s.exec(failedReason);
-  if (match && match[1] in ERROR_CATALOGUE) return { code: match[1], message: match[2] };
-  return { code: 'INTERNAL', message: failedReason };
+  if (match && match[1] in ERROR_CATALOGUE) return withHint(match[1], match[2]);
+  return withHint('INTERNAL', failedReason);
+}
+
+function withHint(code: string, message: string): JobError {
+  const known =
+    code in ERROR_CATALOGUE ? ERROR_CATALOGUE[code as ErrorCode] : ERROR_CATALOGUE.INTERNAL;
+  return { code, message, hint: known.hint };
 }

@@ -1,4 +1,4 @@
-import type { RolloutState, RolloutStrategy } from '@switchyard/contracts';
+import { ERROR_CATALOGUE, type RolloutState, type RolloutStrategy } from '@switchyard/contracts';
 import {
   ENDED_SWITCH_STATES,
   IN_FLIGHT_STATES,
@@ -47,6 +47,7 @@ export function planAdvance(record: RolloutRecord): AdvancePlan {
       entry.error = {
         code: 'CANCELLED',
         message: 'the rollout was cancelled before this switch started',
+        hint: ERROR_CATALOGUE.CANCELLED.hint,
       };
     }
   } else {
@@ -95,7 +96,11 @@ function skipPending(record: RolloutRecord, why: string): number {
   for (const entry of record.switches) {
     if (entry.state !== 'pending') continue;
     entry.state = 'skipped';
-    entry.error = { code: 'CANCELLED', message: `not started: ${why}` };
+    entry.error = {
+      code: 'SKIPPED',
+      message: `not started: ${why}`,
+      hint: ERROR_CATALOGUE.SKIPPED.hint,
+    };
     skipped += 1;
   }
   return skipped;

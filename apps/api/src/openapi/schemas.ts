@@ -22,7 +22,7 @@ import {
 // compile time (`satisfies`), so the document cannot drift from what the API returns.
 
 const Timestamp = z.iso.datetime();
-const ErrorSummarySchema = z.object({ code: z.string(), message: z.string() });
+const ErrorSummarySchema = z.object({ code: z.string(), message: z.string(), hint: z.string() });
 
 const HostKeyPinSchema = z.object({
   fingerprint: z.string(),
@@ -55,7 +55,9 @@ const StepResultSchema = z.object({
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),
   durationMs: z.number().nullable(),
-  error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).nullable(),
+  error: z
+    .object({ code: z.string(), message: z.string(), retryable: z.boolean(), hint: z.string() })
+    .nullable(),
 });
 
 const JobViewSchema = z.object({
