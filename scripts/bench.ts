@@ -47,11 +47,20 @@ async function main(): Promise<number> {
   });
 
   const fleet = await startFleet({
-    switches: fleetFromCount({ count, address: args.address!, port: Number(args.port), username: 'admin', password }),
+    switches: fleetFromCount({
+      count,
+      address: args.address!,
+      port: Number(args.port),
+      username: 'admin',
+      password,
+    }),
     timeScale,
     logger,
   });
-  const worker = await startWorker(config, { logger, credentials: CredentialStore.fromEntries({ lab: { username: 'admin', password } }) });
+  const worker = await startWorker(config, {
+    logger,
+    credentials: CredentialStore.fromEntries({ lab: { username: 'admin', password } }),
+  });
   const api = await createApi(config, { logger });
   await api.listen(0, '127.0.0.1');
   const client = new SwitchyardClient(await api.getUrl(), token);
@@ -61,11 +70,21 @@ async function main(): Promise<number> {
 
   try {
     for (const sim of fleet.switches) {
-      await client.registerSwitch({ name: sim.name, host: sim.address, port: sim.port, credentialRef: 'lab', tags: ['bench'] });
+      await client.registerSwitch({
+        name: sim.name,
+        host: sim.address,
+        port: sim.port,
+        credentialRef: 'lab',
+        tags: ['bench'],
+      });
     }
 
     const started = Date.now();
-    const rollout = await client.createRollout({ tags: ['bench'], params: { pageContent: 'bench' }, strategy: { concurrency } });
+    const rollout = await client.createRollout({
+      tags: ['bench'],
+      params: { pageContent: 'bench' },
+      strategy: { concurrency },
+    });
     const done = await client.waitForRollout(rollout.id, { pollMs: 500, timeoutMs: 60 * 60_000 });
     const wallMs = Date.now() - started;
 
@@ -74,13 +93,19 @@ async function main(): Promise<number> {
     const boundMs = Math.max(...perSwitchDeviceMs);
     const logins = fleet.switches.map((s) => s.loginCount());
 
-    out(`switches:            ${count} (time scale ${timeScale}, rollout concurrency ${concurrency})`);
+    out(
+      `switches:            ${count} (time scale ${timeScale}, rollout concurrency ${concurrency})`,
+    );
     out(`result:              ${done.state} ${JSON.stringify(done.counts)}`);
     out(`wall time:           ${(wallMs / 1000).toFixed(1)} s`);
-    out(`bound (device time): ${(boundMs / 1000).toFixed(1)} s  (slowest switch's own command time)`);
+    out(
+      `bound (device time): ${(boundMs / 1000).toFixed(1)} s  (slowest switch's own command time)`,
+    );
     out(`wall / bound:        ${(wallMs / boundMs).toFixed(2)}`);
     out(`SSH logins/switch:   min ${Math.min(...logins)}, max ${Math.max(...logins)}`);
-    out(`peak RSS:            ${(peakRss / 2 ** 20).toFixed(0)} MiB (simulator, API and worker in one process)`);
+    out(
+      `peak RSS:            ${(peakRss / 2 ** 20).toFixed(0)} MiB (simulator, API and worker in one process)`,
+    );
     return done.state === 'succeeded' ? 0 : 1;
   } finally {
     clearInterval(sampler);

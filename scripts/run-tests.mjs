@@ -34,7 +34,16 @@ if (chosen.some((t) => !tiers[t])) {
   console.error(`unknown tier "${tier}"; use one of: ${Object.keys(tiers).join(', ')}, all`);
   process.exit(2);
 }
-const files = explicit.length > 0 ? explicit : chosen.flatMap((t) => find(tiers[t].roots[0], tiers[t].suffix).concat(...tiers[t].roots.slice(1).map((r) => find(r, tiers[t].suffix)))).sort();
+const files =
+  explicit.length > 0
+    ? explicit
+    : chosen
+        .flatMap((t) =>
+          find(tiers[t].roots[0], tiers[t].suffix).concat(
+            ...tiers[t].roots.slice(1).map((r) => find(r, tiers[t].suffix)),
+          ),
+        )
+        .sort();
 if (files.length === 0) {
   console.error(`no test files for ${chosen.join(', ')}`);
   process.exit(1);
@@ -42,7 +51,15 @@ if (files.length === 0) {
 
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '-r', '@swc-node/register', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
+  [
+    '--enable-source-maps',
+    '-r',
+    '@swc-node/register',
+    '--test',
+    '--test-reporter=spec',
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

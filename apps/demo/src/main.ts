@@ -43,16 +43,27 @@ async function fetchPage(url: string): Promise<string> {
   }
 }
 
-async function report(title: string, view: RolloutView): Promise<{ allSucceeded: boolean; allUnchanged: boolean; pagesOk: boolean }> {
+async function report(
+  title: string,
+  view: RolloutView,
+): Promise<{ allSucceeded: boolean; allUnchanged: boolean; pagesOk: boolean }> {
   const rows: string[][] = [];
   let pagesOk = true;
   for (const run of view.switches) {
     const byStep = new Map(run.steps.map((s) => [s.step, s]));
     const nat = byStep.get('verify-nat');
-    const mgmt = String(nat?.facts.mgmtAddress ?? byStep.get('configure-mgmt')?.facts.mgmtAddress ?? '-');
+    const mgmt = String(
+      nat?.facts.mgmtAddress ?? byStep.get('configure-mgmt')?.facts.mgmtAddress ?? '-',
+    );
     const page = mgmt === '-' ? 'no mgmt address' : await fetchPage(`http://${mgmt}:30080/`);
     if (!page.startsWith('200 ')) pagesOk = false;
-    rows.push([run.switchName, run.state, mgmt, ...STEP_NAMES.map((step) => stepCell(byStep.get(step))), page.slice(0, 40)]);
+    rows.push([
+      run.switchName,
+      run.state,
+      mgmt,
+      ...STEP_NAMES.map((step) => stepCell(byStep.get(step))),
+      page.slice(0, 40),
+    ]);
   }
   out();
   out(`${title}: rollout ${view.id} ${view.state.toUpperCase()}`);
@@ -60,7 +71,8 @@ async function report(title: string, view: RolloutView): Promise<{ allSucceeded:
 
   const steps = view.switches.flatMap((s) => s.steps);
   return {
-    allSucceeded: view.state === 'succeeded' && steps.length === view.switches.length * STEP_NAMES.length,
+    allSucceeded:
+      view.state === 'succeeded' && steps.length === view.switches.length * STEP_NAMES.length,
     allUnchanged: steps.every((s) => !s.changed),
     pagesOk,
   };
@@ -72,7 +84,11 @@ async function main(): Promise<number> {
   const logger = createRootLogger({ level: args.verbose ? 'info' : 'warn' });
 
   const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  out(redis.private ? `Redis: started a private redis-server at ${redis.url}` : `Redis: using ${redis.url}`);
+  out(
+    redis.private
+      ? `Redis: started a private redis-server at ${redis.url}`
+      : `Redis: using ${redis.url}`,
+  );
 
   // Fresh credentials and keys for this run only: nothing here is a default anyone could reuse.
   const password = randomBytes(12).toString('base64url');
@@ -87,13 +103,24 @@ async function main(): Promise<number> {
   });
 
   const fleet = await startFleet({
-    switches: fleetFromCount({ count, address: args.address!, port: Number(args.port), username: 'admin', password }),
+    switches: fleetFromCount({
+      count,
+      address: args.address!,
+      port: Number(args.port),
+      username: 'admin',
+      password,
+    }),
     timeScale,
     logger: logger.child({ component: 'switch-sim' }),
   });
-  out(`Simulator: ${fleet.switches.map((s) => `${s.name} at ${s.address}:${s.port}`).join(', ')} (time scale ${timeScale})`);
+  out(
+    `Simulator: ${fleet.switches.map((s) => `${s.name} at ${s.address}:${s.port}`).join(', ')} (time scale ${timeScale})`,
+  );
 
-  const worker = await startWorker(config, { logger, credentials: CredentialStore.fromEntries({ lab: { username: 'admin', password } }) });
+  const worker = await startWorker(config, {
+    logger,
+    credentials: CredentialStore.fromEntries({ lab: { username: 'admin', password } }),
+  });
   const api = await createApi(config, { logger });
   await api.listen(0, '127.0.0.1');
   const baseUrl = await api.getUrl();
@@ -104,22 +131,40 @@ async function main(): Promise<number> {
     for (const sim of fleet.switches) {
       // The simulator tells us its host key, so the demo pins it up front, as an operator
       // with an inventory of fingerprints would.
-      await client.registerSwitch({ name: sim.name, host: sim.address, port: sim.port, credentialRef: 'lab', tags: ['demo'], hostKeyFingerprint: sim.hostKeyFingerprint });
+      await client.registerSwitch({
+        name: sim.name,
+        host: sim.address,
+        port: sim.port,
+        credentialRef: 'lab',
+        tags: ['demo'],
+        hostKeyFingerprint: sim.hostKeyFingerprint,
+      });
     }
     const params = { pageContent: 'Deployed by Switchyard' };
 
     out();
     out(`Rolling out ${STEP_NAMES.join(' -> ')} to ${count} switches...`);
-    const first = await client.createRollout({ tags: ['demo'], params, strategy: { concurrency: count } });
+    const first = await client.createRollout({
+      tags: ['demo'],
+      params,
+      strategy: { concurrency: count },
+    });
     const printer = new ProgressPrinter(out);
-    const firstView = await client.waitForRollout(first.id, { timeoutMs: ROLLOUT_TIMEOUT_MS, onUpdate: (v) => printer.update(v) });
+    const firstView = await client.waitForRollout(first.id, {
+      timeoutMs: ROLLOUT_TIMEOUT_MS,
+      onUpdate: (v) => printer.update(v),
+    });
     const firstResult = await report('First run', firstView);
     let ok = firstResult.allSucceeded && firstResult.pagesOk;
 
     if (!args.once) {
       out();
       out('Running the same rollout again: every step should find nothing to change...');
-      const second = await client.createRollout({ tags: ['demo'], params, strategy: { concurrency: count } });
+      const second = await client.createRollout({
+        tags: ['demo'],
+        params,
+        strategy: { concurrency: count },
+      });
       const secondView = await client.waitForRollout(second.id, { timeoutMs: ROLLOUT_TIMEOUT_MS });
       const secondResult = await report('Second run', secondView);
       ok = ok && secondResult.allSucceeded && secondResult.allUnchanged && secondResult.pagesOk;

@@ -17,7 +17,12 @@ export interface RedisHandle {
 }
 
 async function answersPing(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -35,7 +40,11 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -60,7 +69,18 @@ export async function ensureRedis(preferredUrl: string): Promise<RedisHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
@@ -69,7 +89,9 @@ export async function ensureRedis(preferredUrl: string): Promise<RedisHandle> {
   while (!(await answersPing(url))) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
-      throw new Error(`a private redis-server on port ${port} did not start within ${REDIS_START_TIMEOUT_MS} ms`);
+      throw new Error(
+        `a private redis-server on port ${port} did not start within ${REDIS_START_TIMEOUT_MS} ms`,
+      );
     }
     await sleep(100);
   }
@@ -79,7 +101,9 @@ export async function ensureRedis(preferredUrl: string): Promise<RedisHandle> {
     private: true,
     async close() {
       child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      await new Promise((resolve) =>
+        child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve),
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,7 +11,11 @@ export function stepCell(result: StepResult | undefined): string {
 
 export function renderTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -31,14 +35,22 @@ export class ProgressPrinter {
         const key = `${run.switchId}/${step.step}/${step.status}`;
         if (this.seen.has(key)) continue;
         this.seen.add(key);
-        const seconds = step.durationMs === null ? '' : ` in ${(step.durationMs / 1000).toFixed(1)} s`;
-        this.write(`  ${run.switchName.padEnd(16)} ${step.step.padEnd(17)} ${stepCell(step)}${seconds}`);
+        const seconds =
+          step.durationMs === null ? '' : ` in ${(step.durationMs / 1000).toFixed(1)} s`;
+        this.write(
+          `  ${run.switchName.padEnd(16)} ${step.step.padEnd(17)} ${stepCell(step)}${seconds}`,
+        );
       }
       const finalKey = `${run.switchId}/final/${run.state}`;
-      if (['succeeded', 'failed', 'skipped', 'cancelled'].includes(run.state) && !this.seen.has(finalKey)) {
+      if (
+        ['succeeded', 'failed', 'skipped', 'cancelled'].includes(run.state) &&
+        !this.seen.has(finalKey)
+      ) {
         this.seen.add(finalKey);
         if (run.state !== 'succeeded') {
-          this.write(`  ${run.switchName.padEnd(16)} ${run.state}${run.error ? `: ${run.error.code} ${run.error.message}` : ''}`);
+          this.write(
+            `  ${run.switchName.padEnd(16)} ${run.state}${run.error ? `: ${run.error.code} ${run.error.message}` : ''}`,
+          );
         }
       }
     }

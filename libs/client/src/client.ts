@@ -15,16 +15,21 @@ export class ApiError extends Error {
     readonly status: number,
     readonly body: ApiErrorBody | string,
   ) {
-    super(`HTTP ${status}: ${typeof body === 'string' ? body : `${body.message}${formatFieldErrors(body)}`}`);
+    super(
+      `HTTP ${status}: ${typeof body === 'string' ? body : `${body.message}${formatFieldErrors(body)}`}`,
+    );
   }
 }
 
 function formatFieldErrors(body: ApiErrorBody): string {
-  return body.errors?.length ? ` (${body.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : '';
+  return body.errors?.length
+    ? ` (${body.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})`
+    : '';
 }
 
 /** Input as the API takes it: fields with defaults may be left out. */
-export type SwitchRegistration = Partial<SwitchInput> & Pick<SwitchInput, 'name' | 'host' | 'credentialRef'>;
+export type SwitchRegistration = Partial<SwitchInput> &
+  Pick<SwitchInput, 'name' | 'host' | 'credentialRef'>;
 
 export interface RolloutRequest {
   switchIds?: string[];
@@ -61,7 +66,12 @@ export class SwitchyardClient {
   }
 
   createRollout(input: RolloutRequest, idempotencyKey?: string): Promise<RolloutView> {
-    return this.request('POST', '/v1/rollouts', input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+    return this.request(
+      'POST',
+      '/v1/rollouts',
+      input,
+      idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+    );
   }
 
   getRollout(id: string): Promise<RolloutView> {
@@ -72,7 +82,10 @@ export class SwitchyardClient {
    * Polls until the rollout reaches a final state. `onUpdate` sees every poll's view, so
    * callers can render progress.
    */
-  async waitForRollout(id: string, options: { pollMs?: number; timeoutMs?: number; onUpdate?: (view: RolloutView) => void } = {}): Promise<RolloutView> {
+  async waitForRollout(
+    id: string,
+    options: { pollMs?: number; timeoutMs?: number; onUpdate?: (view: RolloutView) => void } = {},
+  ): Promise<RolloutView> {
     const pollMs = options.pollMs ?? 250;
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
 
@@ -81,13 +94,20 @@ export class SwitchyardClient {
       options.onUpdate?.(view);
       if (FINAL_ROLLOUT_STATES.has(view.state)) return view;
       if (Date.now() > deadline) {
-        throw new Error(`rollout ${id} still ${view.state} after ${options.timeoutMs} ms: ${JSON.stringify(view.counts)}`);
+        throw new Error(
+          `rollout ${id} still ${view.state} after ${options.timeoutMs} ms: ${JSON.stringify(view.counts)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
       headers: {
@@ -99,7 +119,8 @@ export class SwitchyardClient {
     });
     const text = await response.text();
     const parsed: unknown = text ? safeJson(text) : undefined;
-    if (!response.ok) throw new ApiError(response.status, (parsed as ApiErrorBody | undefined) ?? text);
+    if (!response.ok)
+      throw new ApiError(response.status, (parsed as ApiErrorBody | undefined) ?? text);
     return parsed as T;
   }
 }

@@ -7,9 +7,15 @@ import { z } from 'zod';
  * `process.env`: processes receive this object.
  */
 const EnvSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key Switchyard writes; tests use a fresh one each. */
-  SWITCHYARD_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('switchyard'),
+  SWITCHYARD_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+    .default('switchyard'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Comma-separated bearer tokens accepted by the API. */
@@ -60,7 +66,12 @@ export function parseNetworkList(text: string): NetworkList {
     const [address, bits] = cidr.split('/');
     const family = isIP(address);
     const prefix = Number(bits ?? (family === 6 ? 128 : 32));
-    if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) {
+    if (
+      family === 0 ||
+      !Number.isInteger(prefix) ||
+      prefix < 0 ||
+      prefix > (family === 6 ? 128 : 32)
+    ) {
       throw new ConfigError(`"${cidr}" is not a CIDR such as 127.0.0.0/8`);
     }
     blockList.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
@@ -118,11 +129,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
 /** For the API: tokens are mandatory, an API without auth is refused at boot. */
 export function requireApiTokens(config: SwitchyardConfig): string[] {
   if (config.apiTokens.length === 0) {
-    throw new ConfigError('invalid configuration:\n  SWITCHYARD_API_TOKENS: set at least one bearer token (comma-separated)');
+    throw new ConfigError(
+      'invalid configuration:\n  SWITCHYARD_API_TOKENS: set at least one bearer token (comma-separated)',
+    );
   }
   const weak = config.apiTokens.filter((t) => t.length < 16);
   if (weak.length > 0) {
-    throw new ConfigError('invalid configuration:\n  SWITCHYARD_API_TOKENS: every token must be at least 16 characters');
+    throw new ConfigError(
+      'invalid configuration:\n  SWITCHYARD_API_TOKENS: every token must be at least 16 characters',
+    );
   }
   return config.apiTokens;
 }

@@ -28,12 +28,24 @@ export class EventLog {
 
   async append(event: NewEvent): Promise<SwitchyardEvent> {
     const at = new Date().toISOString();
-    const id = await this.redis.xadd(this.streamKey, 'MAXLEN', '~', EVENT_LOG_MAX_LENGTH, '*', 'event', JSON.stringify({ ...event, at }));
+    const id = await this.redis.xadd(
+      this.streamKey,
+      'MAXLEN',
+      '~',
+      EVENT_LOG_MAX_LENGTH,
+      '*',
+      'event',
+      JSON.stringify({ ...event, at }),
+    );
     return { ...event, at, id: id as string };
   }
 
   /** Events after `afterId` (exclusive; null for the oldest kept), oldest first. */
-  async readAfter(afterId: string | null, filter: EventFilter = {}, limit = 1_000): Promise<SwitchyardEvent[]> {
+  async readAfter(
+    afterId: string | null,
+    filter: EventFilter = {},
+    limit = 1_000,
+  ): Promise<SwitchyardEvent[]> {
     const start = afterId ? `(${afterId}` : '-';
     const entries = await this.redis.xrange(this.streamKey, start, '+', 'COUNT', limit);
     return entries.map(toEvent).filter((e) => matches(e, filter));
@@ -49,7 +61,11 @@ export class EventLog {
    * Yields events after `afterId` as they are appended, until the signal aborts. Uses its
    * own connection, since a blocking read holds the connection it runs on.
    */
-  async *follow(afterId: string | null, filter: EventFilter, signal: AbortSignal): AsyncGenerator<SwitchyardEvent> {
+  async *follow(
+    afterId: string | null,
+    filter: EventFilter,
+    signal: AbortSignal,
+  ): AsyncGenerator<SwitchyardEvent> {
     const reader = this.redis.duplicate();
     let cursor = afterId ?? (await this.lastId()) ?? '0-0';
     const onAbort = () => reader.disconnect();
@@ -59,7 +75,15 @@ export class EventLog {
       while (!signal.aborted) {
         let reply: [string, [string, string[]][]][] | null;
         try {
-          reply = (await reader.xread('COUNT', 500, 'BLOCK', FOLLOW_BLOCK_MS, 'STREAMS', this.streamKey, cursor)) as typeof reply;
+          reply = (await reader.xread(
+            'COUNT',
+            500,
+            'BLOCK',
+            FOLLOW_BLOCK_MS,
+            'STREAMS',
+            this.streamKey,
+            cursor,
+          )) as typeof reply;
         } catch (err) {
           if (signal.aborted) return;
           throw err;

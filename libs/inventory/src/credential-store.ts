@@ -34,7 +34,9 @@ export class CredentialStore {
   static fromText(text: string, source = 'credentials'): CredentialStore {
     const parsed = CredentialsFileSchema.safeParse(parseYaml(text));
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const problems = parsed.error.issues
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
       throw new Error(`${source} must map each reference to { username, password }: ${problems}`);
     }
     return new CredentialStore(new Map(Object.entries(parsed.data)));

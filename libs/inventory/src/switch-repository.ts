@@ -31,17 +31,26 @@ export class SwitchRepository {
       credentialRef: input.credentialRef,
       tags: [...new Set(input.tags)].sort(),
       legacyAlgorithms: input.legacyAlgorithms,
-      hostKey: input.hostKeyFingerprint ? { fingerprint: input.hostKeyFingerprint, source: 'registered', pinnedAt: now } : null,
+      hostKey: input.hostKeyFingerprint
+        ? { fingerprint: input.hostKeyFingerprint, source: 'registered', pinnedAt: now }
+        : null,
       createdAt: now,
       updatedAt: now,
     };
 
     // The name index is claimed first so that two concurrent registrations of one name
     // cannot both succeed.
-    const claimed = await this.redis.hsetnx(this.key('switch-names'), record.name.toLowerCase(), record.id);
+    const claimed = await this.redis.hsetnx(
+      this.key('switch-names'),
+      record.name.toLowerCase(),
+      record.id,
+    );
     if (claimed === 0) throw new SwitchNameTakenError(record.name);
 
-    const tx = this.redis.multi().set(this.key('switch', record.id), JSON.stringify(record)).zadd(this.key('switches'), Date.now(), record.id);
+    const tx = this.redis
+      .multi()
+      .set(this.key('switch', record.id), JSON.stringify(record))
+      .zadd(this.key('switches'), Date.now(), record.id);
     for (const tag of record.tags) tx.sadd(this.key('switch-tag', tag), record.id);
     await tx.exec();
     return record;
@@ -112,7 +121,11 @@ export class SwitchRepository {
     const current = await this.get(id);
     if (!current) return false;
 
-    const tx = this.redis.multi().del(this.key('switch', id)).zrem(this.key('switches'), id).hdel(this.key('switch-names'), current.name.toLowerCase());
+    const tx = this.redis
+      .multi()
+      .del(this.key('switch', id))
+      .zrem(this.key('switches'), id)
+      .hdel(this.key('switch-names'), current.name.toLowerCase());
     for (const tag of current.tags) tx.srem(this.key('switch-tag', tag), id);
     await tx.exec();
     return true;
@@ -124,7 +137,11 @@ export class SwitchRepository {
    * Returns the pin in force afterwards.
    */
   async pinHostKeyOnFirstUse(id: string, fingerprint: string): Promise<HostKeyPin | null> {
-    const pin: HostKeyPin = { fingerprint, source: 'first-use', pinnedAt: new Date().toISOString() };
+    const pin: HostKeyPin = {
+      fingerprint,
+      source: 'first-use',
+      pinnedAt: new Date().toISOString(),
+    };
     const result = (await this.redis.eval(
       `local json = redis.call('GET', KEYS[1])
        if not json then return nil end

@@ -43,7 +43,13 @@ export function createRootLogger(options: LoggerOptions = {}): Logger {
     serializers: { err: pino.stdSerializers.err },
   };
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
+    return pino({
+      ...base,
+      transport: {
+        target: 'pino-pretty',
+        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
+    });
   }
   return options.destination ? pino(base, options.destination) : pino(base);
 }
