@@ -56,6 +56,7 @@ describe('a dry run over 10 switches', () => {
         'interface mgmt0',
         'ip address dhcp',
         'end',
+        'copy running-config startup-config',
       ]);
       assert.equal(byStep['configure-mgmt'].changed, true);
       assert.ok(

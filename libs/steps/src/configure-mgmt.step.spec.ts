@@ -12,6 +12,7 @@ const FULL_CHANGE = [
   'interface mgmt0',
   'ip address dhcp',
   'end',
+  'copy running-config startup-config',
 ];
 
 describe('ConfigureMgmtStep', () => {
@@ -82,6 +83,7 @@ describe('ConfigureMgmtStep', () => {
       'vrf member management',
       'ip address dhcp',
       'end',
+      'copy running-config startup-config',
     ]);
     assert.equal(outcome.facts.mgmtAddress, '192.168.122.188');
   });

@@ -16,6 +16,9 @@ const MGMT_INTERFACE = 'mgmt0';
 const MGMT_VRF = 'management';
 const DEFAULT_ROUTE = '0.0.0.0/0';
 const REQUIRED_FEATURES = ['bash-shell', 'dhcp'];
+const SAVE_COMMAND = 'copy running-config startup-config';
+/** Saves are slow on real switches (16 s is common on a busy supervisor), in ms. */
+const SAVE_TIMEOUT_MS = 120_000;
 
 interface MgmtState {
   address: string;
@@ -24,6 +27,8 @@ interface MgmtState {
 
 /**
  * Step 1: mgmt0 on DHCP in the management VRF, and the Bash shell.
+ *
+ * Changes are saved to the startup configuration.
  *
  * Facts: `mgmtAddress` (mgmt0's address), `gateway` (next hop of the default route),
  * `vrf` (always `management`).
@@ -58,6 +63,7 @@ export class ConfigureMgmtStep implements StepHandler {
         for (const line of interfaceLines) await run.change(line);
       }
       await run.endConfig();
+      await this.saveConfig(run);
     }
 
     // A dry run reads what is there now and never waits: the changes it plans were not made.
@@ -68,6 +74,20 @@ export class ConfigureMgmtStep implements StepHandler {
       gateway: state?.gateway ?? null,
       vrf: MGMT_VRF,
     });
+  }
+
+  /**
+   * Saves the running configuration, so that a reload keeps the Bash shell and DHCP on
+   * mgmt0 (without it the next reload undoes this step). Some switches confirm first.
+   */
+  private async saveConfig(run: StepRun): Promise<void> {
+    const output = await run.change(SAVE_COMMAND, { timeoutMs: SAVE_TIMEOUT_MS, confirm: 'y' });
+    if (output !== null && !/Copy complete/i.test(output)) {
+      throw new SwitchyardError(
+        'VERIFY_FAILED',
+        `"${SAVE_COMMAND}" did not report "Copy complete": ${output.trim().split('\n').slice(-2).join(' | ')}`,
+      );
+    }
   }
 
   /** Polls until mgmt0 has an address and the VRF a default route (the DHCP lease takes a moment). */

@@ -133,6 +133,7 @@ describe('steps against the simulator over SSH', () => {
       'interface mgmt0',
       'ip address dhcp',
       'end',
+      'copy running-config startup-config',
     ]);
     assert.equal(
       plan.transcript.some((e) => e.command.startsWith('feature')),

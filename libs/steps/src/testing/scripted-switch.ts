@@ -148,6 +148,8 @@ export class ScriptedSwitch implements CliSession {
               ? '0.0.0.0/0, ubest/mbest: 1/0\n    *via 192.168.122.1, [1/0], 00:00:22, static\n192.168.122.0/24, ubest/mbest: 1/0, attached\n    *via 192.168.122.188, mgmt0, [0/0], 00:00:23, direct\n'
               : 'Route not found\n'
           }`;
+        case 'copy running-config startup-config':
+          return '[########################################] 100%\nCopy complete.';
         case 'show version':
           return `Cisco Nexus Operating System (NX-OS) Software\n\nSoftware\n  BIOS: version\n NXOS: version ${s.release}\n\nHardware\n  cisco Nexus9000 C9300v Chassis\n  Device name: ${this.hostname}\n  bootflash:    4287040 kB\nKernel uptime is 0 day(s), 1 hour(s), 2 minute(s), 3 second(s)\n`;
         default:
