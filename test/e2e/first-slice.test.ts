@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
 import { STEP_NAMES, type RolloutView } from '@switchyard/contracts';
 import { fleetFromCount } from '../../apps/switch-sim/src';
 import { startStack, stackPassword, type Stack } from '../support/stack';
@@ -22,20 +23,28 @@ describe('a rollout of the four steps to three simulated switches', () => {
         password,
       }),
     });
+    // The submissions go through the real HTTP stack with supertest, as a portal's would.
+    const http = request(stack.api.getHttpServer());
     for (const sim of stack.fleet.switches) {
-      await stack.client.registerSwitch({
-        name: sim.name,
-        host: sim.address,
-        port: sim.port,
-        credentialRef: 'lab',
-        tags: ['e2e'],
-      });
+      await http
+        .post('/v1/switches')
+        .set('authorization', `Bearer ${stack.token}`)
+        .send({
+          name: sim.name,
+          host: sim.address,
+          port: sim.port,
+          credentialRef: 'lab',
+          tags: ['e2e'],
+        })
+        .expect(201);
     }
-    const created = await stack.client.createRollout({
-      tags: ['e2e'],
-      params: { pageContent: PAGE },
-    });
-    first = await stack.client.waitForRollout(created.id, { timeoutMs: 60_000 });
+    const created = await http
+      .post('/v1/rollouts')
+      .set('authorization', `Bearer ${stack.token}`)
+      .send({ tags: ['e2e'], params: { pageContent: PAGE } })
+      .expect(202);
+    const rolloutId = (created.body as { id: string }).id;
+    first = await stack.client.waitForRollout(rolloutId, { timeoutMs: 60_000 });
   });
 
   after(async () => {
