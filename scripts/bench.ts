@@ -5,16 +5,9 @@
  *
  *   npm run bench -- --switches 1000 --time-scale 0.05 --concurrency 1000
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { SwitchyardClient } from '@switchyard/client';
-import { loadConfig } from '@switchyard/config';
-import { CredentialStore } from '@switchyard/inventory';
 import { createRootLogger } from '@switchyard/logging';
-import { createApi } from '../apps/api/src/api';
-import { deleteKeysUnder, ensureRedis } from '../apps/demo/src/redis-server';
-import { fleetFromCount, startFleet } from '../apps/switch-sim/src';
-import { startWorker } from '../apps/worker/src/worker';
+import { startEmbedded } from '../apps/demo/src/embedded';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,51 +27,23 @@ async function main(): Promise<number> {
   const concurrency = Number(args.concurrency ?? count);
   const logger = createRootLogger({ level: 'warn', destination: process.stderr });
 
-  const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const password = randomBytes(12).toString('base64url');
-  const token = randomBytes(24).toString('base64url');
-  const prefix = `switchyard-bench-${randomBytes(3).toString('hex')}`;
-  const config = loadConfig({
-    REDIS_URL: redis.url,
-    SWITCHYARD_PREFIX: prefix,
-    SWITCHYARD_API_TOKENS: token,
-    WORKER_CONCURRENCY: String(concurrency),
-    LOG_LEVEL: 'warn',
-  });
-
-  const fleet = await startFleet({
-    switches: fleetFromCount({
-      count,
-      address: args.address!,
-      port: Number(args.port),
-      username: 'admin',
-      password,
-    }),
+  const embedded = await startEmbedded({
+    label: 'bench',
+    count,
+    address: args.address!,
+    port: Number(args.port),
     timeScale,
+    tag: 'bench',
     logger,
+    logLevel: 'warn',
+    workerConcurrency: concurrency,
   });
-  const worker = await startWorker(config, {
-    logger,
-    credentials: CredentialStore.fromEntries({ lab: { username: 'admin', password } }),
-  });
-  const api = await createApi(config, { logger });
-  await api.listen(0, '127.0.0.1');
-  const client = new SwitchyardClient(await api.getUrl(), token);
+  const { fleet, client } = embedded;
 
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
 
   try {
-    for (const sim of fleet.switches) {
-      await client.registerSwitch({
-        name: sim.name,
-        host: sim.address,
-        port: sim.port,
-        credentialRef: 'lab',
-        tags: ['bench'],
-      });
-    }
-
     const started = Date.now();
     const rollout = await client.createRollout({
       tags: ['bench'],
@@ -109,11 +74,7 @@ async function main(): Promise<number> {
     return done.state === 'succeeded' ? 0 : 1;
   } finally {
     clearInterval(sampler);
-    await api.close();
-    await worker.close();
-    await fleet.close();
-    if (!redis.private) await deleteKeysUnder(redis.url, prefix);
-    await redis.close();
+    await embedded.close();
   }
 }
 

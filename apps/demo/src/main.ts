@@ -5,17 +5,10 @@
  * with the page fetched from each switch's mgmt0 address; then runs the same rollout again
  * to show that nothing changes. Exits 0 only when everything succeeded.
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { STEP_NAMES, type RolloutView } from '@switchyard/contracts';
-import { SwitchyardClient } from '@switchyard/client';
-import { loadConfig } from '@switchyard/config';
-import { CredentialStore } from '@switchyard/inventory';
 import { createRootLogger } from '@switchyard/logging';
-import { createApi } from '../../api/src/api';
-import { fleetFromCount, startFleet } from '../../switch-sim/src';
-import { startWorker } from '../../worker/src/worker';
-import { deleteKeysUnder, ensureRedis } from './redis-server';
+import { startEmbedded } from './embedded';
 import { ProgressPrinter, renderTable, stepCell } from './report';
 
 const PAGE_TIMEOUT_MS = 5_000;
@@ -83,63 +76,28 @@ async function main(): Promise<number> {
   const timeScale = Number(args['time-scale']);
   const logger = createRootLogger({ level: args.verbose ? 'info' : 'warn' });
 
-  const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const embedded = await startEmbedded({
+    label: 'demo',
+    count,
+    address: args.address!,
+    port: Number(args.port),
+    timeScale,
+    tag: 'demo',
+    logger,
+    logLevel: args.verbose ? 'info' : 'warn',
+  });
+  const { redis, fleet, baseUrl, client } = embedded;
   out(
     redis.private
       ? `Redis: started a private redis-server at ${redis.url}`
       : `Redis: using ${redis.url}`,
   );
-
-  // Fresh credentials and keys for this run only: nothing here is a default anyone could reuse.
-  const password = randomBytes(12).toString('base64url');
-  const token = randomBytes(24).toString('base64url');
-  const prefix = `switchyard-demo-${randomBytes(3).toString('hex')}`;
-  const config = loadConfig({
-    REDIS_URL: redis.url,
-    SWITCHYARD_PREFIX: prefix,
-    SWITCHYARD_API_TOKENS: token,
-    SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: args.verbose ? 'info' : 'warn',
-  });
-
-  const fleet = await startFleet({
-    switches: fleetFromCount({
-      count,
-      address: args.address!,
-      port: Number(args.port),
-      username: 'admin',
-      password,
-    }),
-    timeScale,
-    logger: logger.child({ component: 'switch-sim' }),
-  });
   out(
     `Simulator: ${fleet.switches.map((s) => `${s.name} at ${s.address}:${s.port}`).join(', ')} (time scale ${timeScale})`,
   );
-
-  const worker = await startWorker(config, {
-    logger,
-    credentials: CredentialStore.fromEntries({ lab: { username: 'admin', password } }),
-  });
-  const api = await createApi(config, { logger });
-  await api.listen(0, '127.0.0.1');
-  const baseUrl = await api.getUrl();
   out(`API: ${baseUrl} (docs at ${baseUrl}/docs)`);
 
   try {
-    const client = new SwitchyardClient(baseUrl, token);
-    for (const sim of fleet.switches) {
-      // The simulator tells us its host key, so the demo pins it up front, as an operator
-      // with an inventory of fingerprints would.
-      await client.registerSwitch({
-        name: sim.name,
-        host: sim.address,
-        port: sim.port,
-        credentialRef: 'lab',
-        tags: ['demo'],
-        hostKeyFingerprint: sim.hostKeyFingerprint,
-      });
-    }
     const params = { pageContent: 'Deployed by Switchyard' };
 
     out();
@@ -174,11 +132,7 @@ async function main(): Promise<number> {
     out(ok ? 'Demo succeeded.' : 'Demo FAILED: see the table above.');
     return ok ? 0 : 1;
   } finally {
-    await api.close();
-    await worker.close();
-    await fleet.close();
-    if (!redis.private) await deleteKeysUnder(redis.url, prefix);
-    await redis.close();
+    await embedded.close();
   }
 }
 
