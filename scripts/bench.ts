@@ -50,7 +50,7 @@ async function main(): Promise<number> {
       params: { pageContent: 'bench' },
       strategy: { concurrency },
     });
-    const done = await client.waitForRollout(rollout.id, { pollMs: 500, timeoutMs: 60 * 60_000 });
+    const done = await client.waitForRollout(rollout.id, { pollMs: 100, timeoutMs: 60 * 60_000 });
     const wallMs = Date.now() - started;
 
     // The bound: the longest any one switch spent on device time (its own commands' delays).

@@ -287,6 +287,9 @@ export class SimSwitch implements SwitchHost {
     this.sockets.set(key, socket);
     socket.once('close', () => this.sockets.delete(key));
     socket.on('error', () => undefined);
+    // A CLI writes echo, output and prompt as separate small packets; with Nagle's algorithm
+    // each would wait for the peer's delayed ACK (about 40 ms a command).
+    socket.setNoDelay(true);
     this.ssh.injectSocket(socket);
   }
 

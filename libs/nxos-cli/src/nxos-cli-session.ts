@@ -289,6 +289,21 @@ export class NxosCliSession implements CliSession {
             return;
           }
 
+          // The line repeated after our newline: that is the prompt, no need to wait on.
+          const settled = newlinesSent > 0 ? this.repeatedPrompt() : null;
+          if (settled) {
+            this.raw = '';
+            finish(null, settled);
+            return;
+          }
+          // Output that already ends in something prompt-shaped gets its newline at once
+          // rather than after the quiet period; a banner line that merely looks like a
+          // prompt will not repeat, and the quiet timer below still covers it.
+          if (newlinesSent === 0 && this.lastLineLooksLikePrompt()) {
+            newlinesSent++;
+            this.stream.write('\n');
+          }
+
           // Every chunk restarts the quiet timer: the prompt is read only once output has
           // stopped, so echoes of extra newlines are not left for the first command.
           clearTimeout(quietTimer);
@@ -300,6 +315,11 @@ export class NxosCliSession implements CliSession {
       if (this.brokenBy) finish(this.brokenBy);
       else this.pending.inspect();
     });
+  }
+
+  private lastLineLooksLikePrompt(): boolean {
+    const last = normaliseTerminalText(this.raw).split('\n').at(-1)?.trimEnd() ?? '';
+    return last !== '' && matchAnyPrompt(last) !== null;
   }
 
   /** The prompt when the last two non-empty lines are the same prompt. */

@@ -238,6 +238,9 @@ function login(
 
     if (signal?.aborted) return onAbort();
 
+    // Commands are small interactive writes: without this, Nagle's algorithm holds each one
+    // for the switch's delayed ACK (about 40 ms a command).
+    client.once('connect', () => client.setNoDelay(true));
     client.connect({
       host: address,
       port: target.port,

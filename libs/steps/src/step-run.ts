@@ -4,8 +4,15 @@ import type { CommandOptions } from '@switchyard/nxos-cli';
 import { isFeatureEnabled, parseFeatures } from '@switchyard/nxos-parsers';
 import type { StepContext, StepOutcome } from './step';
 
-/** How often a step re-reads the switch while waiting for it, in ms (DHCP lease, dockerd). */
+/**
+ * Longest pause between two reads while a step waits for the switch (DHCP lease, dockerd),
+ * in ms. Waits start at FIRST_POLL_DELAY_MS and double up to this, so a quick answer is
+ * seen quickly and a slow one is not read over and over.
+ */
 export const POLL_INTERVAL_MS = 1_000;
+
+/** First pause of a wait, in ms. */
+const FIRST_POLL_DELAY_MS = 100;
 
 /** Longest a step waits for mgmt0 to get a DHCP address and default route, in ms. */
 export const MGMT_READY_TIMEOUT_MS = 60_000;
@@ -108,11 +115,13 @@ export class StepRun {
     onTimeout: () => SwitchyardError,
   ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
+    let delayMs = Math.min(FIRST_POLL_DELAY_MS, this.timings.pollIntervalMs);
     for (;;) {
       const value = await probe();
       if (value !== null) return value;
-      if (Date.now() + this.timings.pollIntervalMs > deadline) throw onTimeout();
-      await sleep(this.timings.pollIntervalMs, undefined, { signal: this.context.signal });
+      if (Date.now() + delayMs > deadline) throw onTimeout();
+      await sleep(delayMs, undefined, { signal: this.context.signal });
+      delayMs = Math.min(delayMs * 2, this.timings.pollIntervalMs);
     }
   }
 
