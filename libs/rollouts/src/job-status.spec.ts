@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Job } from 'bullmq';
-import { DEFAULT_DEPLOYMENT_PARAMS, type StepResult } from '@switchyard/contracts';
+import { DEFAULT_DEPLOYMENT_PARAMS, ERROR_CATALOGUE, type StepResult } from '@switchyard/contracts';
 import { observeJob, switchStateOf } from './job-status';
 
 type FakeJob = Parameters<typeof observeJob>[0];
@@ -72,6 +72,7 @@ describe('observeJob', () => {
     assert.deepEqual(observed.error, {
       code: 'INSUFFICIENT_BOOTFLASH',
       message: 'only 150 MB free',
+      hint: ERROR_CATALOGUE.INSUFFICIENT_BOOTFLASH.hint,
     });
   });
 
@@ -80,7 +81,11 @@ describe('observeJob', () => {
       job({ finishedOn: 5, failedReason: 'LOCK_LOST: taken over' }),
       'failed',
     );
-    assert.deepEqual(observed.error, { code: 'LOCK_LOST', message: 'taken over' });
+    assert.deepEqual(observed.error, {
+      code: 'LOCK_LOST',
+      message: 'taken over',
+      hint: ERROR_CATALOGUE.LOCK_LOST.hint,
+    });
   });
 
   it('calls anything else INTERNAL', () => {
@@ -91,6 +96,7 @@ describe('observeJob', () => {
     assert.deepEqual(observed.error, {
       code: 'INTERNAL',
       message: 'job stalled more than allowable limit',
+      hint: ERROR_CATALOGUE.INTERNAL.hint,
     });
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import {
   DEFAULT_DEPLOYMENT_PARAMS,
+  ERROR_CATALOGUE,
   SwitchyardError,
   type JobView,
   type SwitchyardEvent,
@@ -100,6 +101,7 @@ describe('retries', () => {
     assert.deepEqual(done.error, {
       code: 'AUTH_FAILED',
       message: 'the switch refused the password',
+      hint: ERROR_CATALOGUE.AUTH_FAILED.hint,
     });
     assert.equal(done.result[0].status, 'failed');
     assert.equal(done.result[0].error?.retryable, false);
