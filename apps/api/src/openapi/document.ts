@@ -18,6 +18,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
+      bearerFormat: 'opaque',
       description: 'A token from SWITCHYARD_API_TOKENS.',
     })
     .build();
