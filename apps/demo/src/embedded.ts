@@ -5,8 +5,8 @@ import { loadConfig } from '@switchyard/config';
 import { CredentialStore } from '@switchyard/inventory';
 import type { Logger } from '@switchyard/logging';
 import { createApi } from '../../api/src/api';
-import { fleetFromCount, startFleet, type SimFleet } from '../../switch-sim/src';
 import { startWorker, type RunningWorker } from '../../worker/src/worker';
+import { startChildProcessFleet, startInProcessFleet, type FleetHandle } from './fleet-handle';
 import { deleteKeysUnder, ensureRedis, type RedisHandle } from './redis-server';
 
 export interface EmbeddedOptions {
@@ -22,12 +22,14 @@ export interface EmbeddedOptions {
   logger: Logger;
   logLevel: string;
   workerConcurrency?: number;
+  /** Run the simulator in a child process of its own (as a benchmark should). Default: in this one. */
+  simulatorProcess?: boolean;
 }
 
 /** The whole product in one process on the simulator, with its switches registered. */
 export interface Embedded {
   redis: RedisHandle;
-  fleet: SimFleet;
+  fleet: FleetHandle;
   baseUrl: string;
   client: SwitchyardClient;
   close(): Promise<void>;
@@ -52,17 +54,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     ...(options.workerConcurrency ? { WORKER_CONCURRENCY: String(options.workerConcurrency) } : {}),
   });
 
-  const fleet = await startFleet({
-    switches: fleetFromCount({
-      count: options.count,
-      address: options.address,
-      port: options.port,
-      username: 'admin',
-      password,
-    }),
-    timeScale: options.timeScale,
-    logger: options.logger.child({ component: 'switch-sim' }),
-  });
+  const fleetSpec = { ...options, password };
+  const fleet = options.simulatorProcess
+    ? await startChildProcessFleet(fleetSpec)
+    : await startInProcessFleet(fleetSpec);
   let worker: RunningWorker | undefined;
   let api: INestApplication | undefined;
 

@@ -89,6 +89,15 @@ async function main(): Promise<void> {
       },
     );
   };
+  // SIGUSR2 prints each switch's logins and busy time, for benchmarks driving this process.
+  process.on('SIGUSR2', () => {
+    for (const s of fleet.switches) {
+      process.stdout.write(
+        `stats: ${s.name} logins=${s.loginCount()} busyMs=${s.deviceBusyMs()}\n`,
+      );
+    }
+    process.stdout.write('stats: end\n');
+  });
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -23,9 +23,12 @@ export function defaultSessionPool(
   config: SwitchyardConfig,
   logger: Logger,
   switches: SwitchRepository,
+  concurrency: number,
 ): SessionPool {
   return createSessionPool({
     allowedNetworks: config.switchNetworks,
+    // One connection per switch being worked on; idle ones beyond that are closed first.
+    maxConnections: concurrency,
     logger: logger.child({ component: 'SessionPool' }),
     onHostKeyLearned: async (switchId, fingerprint) => {
       await switches.pinHostKeyOnFirstUse(switchId, fingerprint);

@@ -89,7 +89,14 @@ export async function startWorker(
   const ownsPool = !deps.sessionPool;
   let sessions: SessionPool;
   try {
-    sessions = deps.sessionPool ?? defaultSessionPool(config, deps.logger, switches);
+    sessions =
+      deps.sessionPool ??
+      defaultSessionPool(
+        config,
+        deps.logger,
+        switches,
+        deps.concurrency ?? config.workerConcurrency,
+      );
   } catch (err) {
     redis.disconnect();
     throw err;
