@@ -11,9 +11,66 @@ export class SwitchNameTakenError extends Error {
 }
 
 /**
- * The switch inventory, in Redis: one JSON document per switch, a name index for
- * uniqueness and a set per tag for targeting. Holds addresses and credential references,
- * never credentials.
+ * Two records for one device would let two runs reach it at once (the per-switch lock is
+ * keyed by record), so an address and port belong to one switch only.
+ */
+export class SwitchEndpointTakenError extends Error {
+  override readonly name = 'SwitchEndpointTakenError';
+
+  constructor(readonly endpoint: string) {
+    super(`another switch is already registered at ${endpoint}`);
+  }
+}
+
+/** Attempts of a read-modify-write before giving up on a record that keeps changing. */
+const MAX_WRITE_ATTEMPTS = 10;
+
+// Every write is one script: the record, its indexes and its tag sets change together, and
+// a write based on a stale read (a PATCH racing a DELETE) changes nothing.
+const CREATE_SCRIPT = `
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 'name' end
+if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 1 then return 'endpoint' end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
+for i = 6, #ARGV do redis.call('SADD', ARGV[i], ARGV[1]) end
+return 'ok'`;
+
+const UPDATE_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'stale' end
+local id, oldEndpoint, newEndpoint = ARGV[3], ARGV[4], ARGV[5]
+if oldEndpoint ~= newEndpoint then
+  local owner = redis.call('HGET', KEYS[2], newEndpoint)
+  if owner and owner ~= id then return 'endpoint' end
+  if redis.call('HGET', KEYS[2], oldEndpoint) == id then redis.call('HDEL', KEYS[2], oldEndpoint) end
+  redis.call('HSET', KEYS[2], newEndpoint, id)
+end
+redis.call('SET', KEYS[1], ARGV[2])
+local removeCount = tonumber(ARGV[6])
+for i = 7, 6 + removeCount do redis.call('SREM', ARGV[i], id) end
+for i = 7 + removeCount, #ARGV do redis.call('SADD', ARGV[i], id) end
+return 'ok'`;
+
+const DELETE_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'stale' end
+local id = ARGV[2]
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], id)
+if redis.call('HGET', KEYS[3], ARGV[3]) == id then redis.call('HDEL', KEYS[3], ARGV[3]) end
+if redis.call('HGET', KEYS[4], ARGV[4]) == id then redis.call('HDEL', KEYS[4], ARGV[4]) end
+for i = 5, #ARGV do redis.call('SREM', ARGV[i], id) end
+return 'ok'`;
+
+const SET_IF_UNCHANGED_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'stale' end
+redis.call('SET', KEYS[1], ARGV[2])
+return 'ok'`;
+
+/**
+ * The switch inventory, in Redis: one JSON document per switch, indexes that keep names and
+ * address:port pairs unique, and a set per tag for targeting. Holds addresses and credential
+ * references, never credentials.
  */
 export class SwitchRepository {
   constructor(
@@ -38,21 +95,22 @@ export class SwitchRepository {
       updatedAt: now,
     };
 
-    // The name index is claimed first so that two concurrent registrations of one name
-    // cannot both succeed.
-    const claimed = await this.redis.hsetnx(
+    const outcome = await this.redis.eval(
+      CREATE_SCRIPT,
+      4,
+      this.key('switch', record.id),
       this.key('switch-names'),
-      record.name.toLowerCase(),
+      this.key('switch-endpoints'),
+      this.key('switches'),
       record.id,
+      record.name.toLowerCase(),
+      endpointOf(record),
+      JSON.stringify(record),
+      Date.now(),
+      ...record.tags.map((tag) => this.key('switch-tag', tag)),
     );
-    if (claimed === 0) throw new SwitchNameTakenError(record.name);
-
-    const tx = this.redis
-      .multi()
-      .set(this.key('switch', record.id), JSON.stringify(record))
-      .zadd(this.key('switches'), Date.now(), record.id);
-    for (const tag of record.tags) tx.sadd(this.key('switch-tag', tag), record.id);
-    await tx.exec();
+    if (outcome === 'name') throw new SwitchNameTakenError(record.name);
+    if (outcome === 'endpoint') throw new SwitchEndpointTakenError(endpointOf(record));
     return record;
   }
 
@@ -89,76 +147,112 @@ export class SwitchRepository {
     return (await this.list()).filter((s) => ids.has(s.id));
   }
 
+  /** Null when there is no such switch (including one deleted while this ran). */
   async update(id: string, patch: SwitchPatch): Promise<Switch | null> {
-    const current = await this.get(id);
-    if (!current) return null;
-
-    const now = new Date().toISOString();
-    const next: Switch = {
-      ...current,
-      host: patch.host ?? current.host,
-      port: patch.port ?? current.port,
-      credentialRef: patch.credentialRef ?? current.credentialRef,
-      tags: patch.tags ? [...new Set(patch.tags)].sort() : current.tags,
-      legacyAlgorithms: patch.legacyAlgorithms ?? current.legacyAlgorithms,
-      hostKey:
-        patch.hostKeyFingerprint === undefined
-          ? current.hostKey
-          : patch.hostKeyFingerprint === null
-            ? null
-            : { fingerprint: patch.hostKeyFingerprint, source: 'registered', pinnedAt: now },
-      updatedAt: now,
-    };
-
-    const tx = this.redis.multi().set(this.key('switch', id), JSON.stringify(next));
-    for (const tag of current.tags) tx.srem(this.key('switch-tag', tag), id);
-    for (const tag of next.tags) tx.sadd(this.key('switch-tag', tag), id);
-    await tx.exec();
-    return next;
+    return this.rewrite(id, async (json, current) => {
+      const now = new Date().toISOString();
+      const next: Switch = {
+        ...current,
+        host: patch.host ?? current.host,
+        port: patch.port ?? current.port,
+        credentialRef: patch.credentialRef ?? current.credentialRef,
+        tags: patch.tags ? [...new Set(patch.tags)].sort() : current.tags,
+        legacyAlgorithms: patch.legacyAlgorithms ?? current.legacyAlgorithms,
+        hostKey:
+          patch.hostKeyFingerprint === undefined
+            ? current.hostKey
+            : patch.hostKeyFingerprint === null
+              ? null
+              : { fingerprint: patch.hostKeyFingerprint, source: 'registered', pinnedAt: now },
+        updatedAt: now,
+      };
+      const outcome = await this.redis.eval(
+        UPDATE_SCRIPT,
+        2,
+        this.key('switch', id),
+        this.key('switch-endpoints'),
+        json,
+        JSON.stringify(next),
+        id,
+        endpointOf(current),
+        endpointOf(next),
+        current.tags.length,
+        ...current.tags.map((tag) => this.key('switch-tag', tag)),
+        ...next.tags.map((tag) => this.key('switch-tag', tag)),
+      );
+      if (outcome === 'endpoint') throw new SwitchEndpointTakenError(endpointOf(next));
+      return outcome === 'ok' ? next : undefined;
+    });
   }
 
   async delete(id: string): Promise<boolean> {
-    const current = await this.get(id);
-    if (!current) return false;
-
-    const tx = this.redis
-      .multi()
-      .del(this.key('switch', id))
-      .zrem(this.key('switches'), id)
-      .hdel(this.key('switch-names'), current.name.toLowerCase());
-    for (const tag of current.tags) tx.srem(this.key('switch-tag', tag), id);
-    await tx.exec();
-    return true;
+    const removed = await this.rewrite(id, async (json, current) => {
+      const outcome = await this.redis.eval(
+        DELETE_SCRIPT,
+        4,
+        this.key('switch', id),
+        this.key('switches'),
+        this.key('switch-names'),
+        this.key('switch-endpoints'),
+        json,
+        id,
+        current.name.toLowerCase(),
+        endpointOf(current),
+        ...current.tags.map((tag) => this.key('switch-tag', tag)),
+      );
+      return outcome === 'ok' ? current : undefined;
+    });
+    return removed !== null;
   }
 
   /**
-   * Pins the host key seen at the first login (trust on first use). Only pins when no key
-   * is pinned yet, atomically, so two workers racing on a first login agree on one key.
-   * Returns the pin in force afterwards.
+   * Pins the host key seen at the first login (trust on first use), only when no key is
+   * pinned yet, so two workers racing on a first login agree on one key. Returns the pin in
+   * force afterwards, or null when the switch is gone.
    */
   async pinHostKeyOnFirstUse(id: string, fingerprint: string): Promise<HostKeyPin | null> {
-    const pin: HostKeyPin = {
-      fingerprint,
-      source: 'first-use',
-      pinnedAt: new Date().toISOString(),
-    };
-    const result = (await this.redis.eval(
-      `local json = redis.call('GET', KEYS[1])
-       if not json then return nil end
-       local record = cjson.decode(json)
-       if record.hostKey == cjson.null or record.hostKey == nil then
-         record.hostKey = cjson.decode(ARGV[1])
-         redis.call('SET', KEYS[1], cjson.encode(record))
-       end
-       return cjson.encode(record.hostKey)`,
-      1,
-      this.key('switch', id),
-      JSON.stringify(pin),
-    )) as string | null;
-    return result ? (JSON.parse(result) as HostKeyPin) : null;
+    const record = await this.rewrite(id, async (json, current) => {
+      if (current.hostKey) return current;
+      const next: Switch = {
+        ...current,
+        hostKey: { fingerprint, source: 'first-use', pinnedAt: new Date().toISOString() },
+      };
+      const outcome = await this.redis.eval(
+        SET_IF_UNCHANGED_SCRIPT,
+        1,
+        this.key('switch', id),
+        json,
+        JSON.stringify(next),
+      );
+      return outcome === 'ok' ? next : undefined;
+    });
+    return record?.hostKey ?? null;
+  }
+
+  /**
+   * Read-modify-write of one record. `write` gets the JSON it read and returns the record
+   * written, or undefined when the record changed meanwhile (then it reads again).
+   */
+  private async rewrite(
+    id: string,
+    write: (json: string, current: Switch) => Promise<Switch | undefined>,
+  ): Promise<Switch | null> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const json = await this.redis.get(this.key('switch', id));
+      if (!json) return null;
+
+      const written = await write(json, JSON.parse(json) as Switch);
+      if (written) return written;
+    }
+    throw new Error(`switch ${id} kept changing during ${MAX_WRITE_ATTEMPTS} attempts to write it`);
   }
 
   private key(...parts: string[]): string {
     return [this.prefix, ...parts].join(':');
   }
+}
+
+/** `host:port`, the identity of a device for uniqueness. */
+function endpointOf(record: Pick<Switch, 'host' | 'port'>): string {
+  return `${record.host.toLowerCase()}:${record.port}`;
 }

@@ -84,6 +84,7 @@ export async function createHarness(
     lab: { username: 'admin', password: 'not-a-real-password' },
   });
 
+  let registeredCount = 0;
   const harness: Harness = {
     testRedis,
     config,
@@ -106,7 +107,10 @@ export async function createHarness(
     },
     async registerSwitches(names, tags = []) {
       const created: Switch[] = [];
-      for (const [i, name] of names.entries()) {
+      for (const name of names) {
+        // Each switch gets an address of its own across calls: the inventory refuses two
+        // records for one address and port.
+        const i = registeredCount++;
         created.push(
           await switches.create({
             name,

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { HttpRequest, HttpResponse } from './http-types';
 import { isSwitchyardError, type ErrorCode } from '@switchyard/contracts';
-import { SwitchNameTakenError } from '@switchyard/inventory';
+import { SwitchEndpointTakenError, SwitchNameTakenError } from '@switchyard/inventory';
 import type { Logger } from '@switchyard/logging';
 import { RolloutStateError, TargetResolutionError } from '@switchyard/rollouts';
 import { WebhookSecretKeyMissingError, WebhookTargetError } from '@switchyard/webhooks';
@@ -54,6 +54,7 @@ export class ErrorFilter implements ExceptionFilter {
     }
 
     if (isNamed(err, SwitchNameTakenError)) return errorBody(HttpStatus.CONFLICT, err.message);
+    if (isNamed(err, SwitchEndpointTakenError)) return errorBody(HttpStatus.CONFLICT, err.message);
 
     if (isNamed(err, TargetResolutionError)) {
       const errors = Object.entries(err.fields).map(([path, message]) => ({ path, message }));
