@@ -192,17 +192,17 @@ describe('DeployContainerStep', () => {
     assert.equal(device.state.containers[0].page, page);
     const writes = first.commands.filter((c) => c.startsWith('printf'));
     assert.ok(writes.length >= 2);
-    assert.match(writes[0], /^printf '%s' '[A-Za-z0-9+/=]+' > \/tmp\/switchyard-index\.b64$/);
-    assert.match(writes[1], / >> \/tmp\/switchyard-index\.b64$/);
+    assert.match(writes[0], /^printf '%s' '[A-Za-z0-9+/=]+' > \/tmp\/switchyard-web\.b64$/);
+    assert.match(writes[1], / >> \/tmp\/switchyard-web\.b64$/);
     assert.ok(writes.every((c) => c.length <= PAGE_CHUNK_CHARS + 50));
     assert.equal(
       first.commands.some((c) => c.includes('reboot') || c.includes('"')),
       false,
     );
     assert.deepEqual(first.commands.slice(-3), [
-      'base64 -d /tmp/switchyard-index.b64 > /tmp/switchyard-index.html',
-      'docker cp /tmp/switchyard-index.html web:/usr/share/nginx/html/index.html',
-      'rm -f /tmp/switchyard-index.b64 /tmp/switchyard-index.html',
+      'base64 -d /tmp/switchyard-web.b64 > /tmp/switchyard-web.html',
+      'docker cp /tmp/switchyard-web.html web:/usr/share/nginx/html/index.html',
+      'rm -f /tmp/switchyard-web.b64 /tmp/switchyard-web.html',
     ]);
     assert.deepEqual(device.state.files, {});
     assert.deepEqual([second.changed, second.commands], [false, []]);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SwitchyardError, isSwitchyardError, type PortMapping } from '@switchyard/contracts';
 import {
   classifyDockerFailure,
@@ -19,8 +20,16 @@ export const PAGE_PATH = '/usr/share/nginx/html/index.html';
  */
 export const PAGE_CHUNK_CHARS = 768;
 
-const PAGE_B64_FILE = '/tmp/switchyard-index.b64';
-const PAGE_HTML_FILE = '/tmp/switchyard-index.html';
+/**
+ * Staging files on the switch, named after the container so that runs for different
+ * containers never share one.
+ */
+function stagingFiles(containerName: string): { base64: string; page: string } {
+  return {
+    base64: `/tmp/switchyard-${containerName}.b64`,
+    page: `/tmp/switchyard-${containerName}.html`,
+  };
+}
 
 /**
  * Step 3: the container running with its published ports (and page, when given).
@@ -55,9 +64,16 @@ export class DeployContainerStep implements StepHandler {
       (existing.ports.length === 0 || samePorts(existing, ports));
     if (stoppedOfOurs) {
       // A stopped container shows no ports in `docker ps -a`; start it and check them after.
-      await this.dockerCommand(run, `docker start ${containerName}`);
-      running = true;
-      if (!run.dryRun) {
+      // One that will not start (a leftover of a failed run whose port is taken) is replaced
+      // below rather than blocking every later run.
+      running = await this.dockerCommand(run, `docker start ${containerName}`).then(
+        () => true,
+        (err: unknown) => {
+          if (isSwitchyardError(err) && !err.retryable) return false;
+          throw err;
+        },
+      );
+      if (running && !run.dryRun) {
         const started = (await this.listContainers(run, 'docker ps')).find(
           (c) => c.name === containerName,
         );
@@ -134,8 +150,10 @@ export class DeployContainerStep implements StepHandler {
   }
 
   /**
-   * Writes the page only when it differs. The content never enters a shell line as is:
-   * it goes as base64 (quote-free) in chunks, decoded on the switch.
+   * Writes the page only when it differs. The content never enters a shell line as is: it
+   * goes as base64 (quote-free) in chunks, decoded on the switch. It is compared by SHA-256,
+   * never by reading it back through the terminal, whose handling of control characters,
+   * trailing spaces and prompt-like lines would change what is read.
    */
   private async ensurePage(
     run: StepRun,
@@ -143,28 +161,32 @@ export class DeployContainerStep implements StepHandler {
     content: string,
     existing: DockerContainer | null,
   ): Promise<void> {
+    const wanted = createHash('sha256').update(content, 'utf8').digest('hex');
     const canRead = !run.dryRun || (existing !== null && existing.running);
-    if (canRead && sameText(await run.observe(`docker exec ${name} cat ${PAGE_PATH}`), content))
-      return;
+    if (canRead && (await this.pageDigest(run, name)) === wanted) return;
 
+    const files = stagingFiles(name);
     const encoded = Buffer.from(content, 'utf8').toString('base64');
     const chunks = encoded.match(new RegExp(`.{1,${PAGE_CHUNK_CHARS}}`, 'g')) ?? [''];
     for (const [i, chunk] of chunks.entries()) {
-      await run.change(`printf '%s' '${chunk}' ${i === 0 ? '>' : '>>'} ${PAGE_B64_FILE}`);
+      await run.change(`printf '%s' '${chunk}' ${i === 0 ? '>' : '>>'} ${files.base64}`);
     }
-    await run.change(`base64 -d ${PAGE_B64_FILE} > ${PAGE_HTML_FILE}`);
-    await this.dockerCommand(run, `docker cp ${PAGE_HTML_FILE} ${name}:${PAGE_PATH}`);
-    await run.change(`rm -f ${PAGE_B64_FILE} ${PAGE_HTML_FILE}`);
+    await run.change(`base64 -d ${files.base64} > ${files.page}`);
+    await this.dockerCommand(run, `docker cp ${files.page} ${name}:${PAGE_PATH}`);
+    await run.change(`rm -f ${files.base64} ${files.page}`);
 
-    if (
-      !run.dryRun &&
-      !sameText(await run.observe(`docker exec ${name} cat ${PAGE_PATH}`), content)
-    ) {
+    if (!run.dryRun && (await this.pageDigest(run, name)) !== wanted) {
       throw new SwitchyardError(
         'VERIFY_FAILED',
         `the page in container "${name}" still differs after it was copied in`,
       );
     }
+  }
+
+  /** SHA-256 of the served page, or null when it cannot be read. */
+  private async pageDigest(run: StepRun, name: string): Promise<string | null> {
+    const output = await run.observe(`docker exec ${name} sha256sum ${PAGE_PATH}`);
+    return /^([0-9a-f]{64})\s/m.exec(output)?.[1] ?? null;
   }
 
   private async verify(run: StepRun, name: string, ports: PortMapping[]): Promise<DockerContainer> {
@@ -216,9 +238,4 @@ function samePorts(container: DockerContainer, ports: PortMapping[], hostIp?: st
   );
   const wanted = new Set(ports.map((p) => `${p.host}->${p.container}`));
   return published.size === wanted.size && [...wanted].every((entry) => published.has(entry));
-}
-
-/** Equal but for trailing newlines (`cat` output, and pages written with or without one). */
-function sameText(a: string, b: string): boolean {
-  return a.replace(/\n+$/, '') === b.replace(/\n+$/, '');
 }

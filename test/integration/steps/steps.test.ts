@@ -226,7 +226,7 @@ describe('steps against the simulator over SSH', () => {
       planned.includes('ip netns exec management docker run -d -p 30080:80 --name web nginx'),
     );
     assert.ok(
-      planned.includes('docker cp /tmp/switchyard-index.html web:/usr/share/nginx/html/index.html'),
+      planned.includes('docker cp /tmp/switchyard-web.html web:/usr/share/nginx/html/index.html'),
     );
   });
 

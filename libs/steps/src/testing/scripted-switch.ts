@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SwitchyardError, type TranscriptEntry } from '@switchyard/contracts';
 import type { CliMode, CliSession, CommandOptions } from '@switchyard/nxos-cli';
 
@@ -112,7 +113,7 @@ export class ScriptedSwitch implements CliSession {
   /** Commands sent other than mode changes and the read-only ones. */
   changesSent(): string[] {
     const readOnly =
-      /^(show |service docker status|chkconfig --list|docker ps|docker exec \S+ cat |ip netns exec management iptables -L)/;
+      /^(show |service docker status|chkconfig --list|docker ps|docker exec \S+ (?:cat|sha256sum) |ip netns exec management iptables -L)/;
     return this.sent.filter((c) => !readOnly.test(c) && !Object.values(MODE_COMMANDS).includes(c));
   }
 
@@ -255,6 +256,12 @@ export class ScriptedSwitch implements CliSession {
     if (remove) {
       s.containers = s.containers.filter((c) => c.name !== remove[1]);
       return remove[1];
+    }
+    const digest = /^docker exec (\S+) sha256sum (\S+)$/.exec(command);
+    if (digest) {
+      const page = s.containers.find((c) => c.name === digest[1] && c.running)?.page;
+      if (page === undefined) return `Error: No such container: ${digest[1]}`;
+      return `${createHash('sha256').update(page, 'utf8').digest('hex')}  ${digest[2]}`;
     }
     const cat = /^docker exec (\S+) cat (\S+)$/.exec(command);
     if (cat)
