@@ -25,6 +25,12 @@ export class RolloutService implements RolloutApi {
   /** Resolves the targets first: a request naming an unknown switch enqueues nothing. */
   async create(input: RolloutInput): Promise<RolloutView> {
     const targets = await this.resolveTargets(input);
+    if (input.strategy.canary > targets.length) {
+      // A canary larger than the fleet is a mistake in the request, not a strategy.
+      throw new TargetResolutionError('the canary must be smaller than the fleet', {
+        'strategy.canary': `is ${input.strategy.canary} but the rollout targets ${targets.length} switch(es); use fewer, or 0 for no canary`,
+      });
+    }
     const waves = assignWaves(targets.length, input.strategy);
     const now = new Date().toISOString();
 

@@ -158,6 +158,16 @@ describe('server-sent events', () => {
     assert.equal(client.events[0].id, next.id);
   });
 
+  it('answers 400 to a Last-Event-ID that is no stream id, rather than opening a dead stream', async () => {
+    for (const id of ['99999999999999999999-0', 'abc', '1-2-3']) {
+      const response = await fetch(`${baseUrl}/v1/events`, {
+        headers: { ...auth, 'Last-Event-ID': id },
+      });
+      assert.equal(response.status, 400, id);
+      assert.match(await response.text(), /Last-Event-ID/);
+    }
+  });
+
   it('without Last-Event-ID, sends only events appended after the stream opened', async () => {
     const old = await eventLog.append(stepStarted(null, 20));
     const client = await connect('/v1/events');

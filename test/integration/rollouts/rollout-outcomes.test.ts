@@ -234,7 +234,7 @@ describe('rollout outcomes', () => {
     }
   });
 
-  it('refuses unknown switch ids and unmatched tags and enqueues nothing', async () => {
+  it('refuses unknown switch ids, unmatched tags and a canary larger than the fleet, and enqueues nothing', async () => {
     harness = await createHarness(SUCCEED, { label: 'targets' });
     const [known] = await harness.registerSwitches(['sw-known'], ['lab']);
 
@@ -250,6 +250,13 @@ describe('rollout outcomes', () => {
     await assert.rejects(
       harness.services.rollouts.create(RolloutInputSchema.parse({ tags: ['lab', 'nowhere'] })),
       (err: unknown) => err instanceof TargetResolutionError && err.fields.tags !== undefined,
+    );
+    await assert.rejects(
+      harness.services.rollouts.create(
+        RolloutInputSchema.parse({ tags: ['lab'], strategy: { canary: 1_000_000 } }),
+      ),
+      (err: unknown) =>
+        err instanceof TargetResolutionError && err.fields['strategy.canary'] !== undefined,
     );
     await assert.rejects(
       harness.services.jobs.submit({

@@ -20,9 +20,18 @@ import { schemaRef } from '../openapi/schemas';
 import { EventStreamService } from './event-stream.service';
 
 /** A Redis stream id, as sent in `id:` lines. */
+/** Both halves of a Redis stream id are unsigned 64-bit numbers. */
+const MAX_STREAM_ID_PART = 2n ** 64n - 1n;
+
 const EventIdSchema = z
   .string()
-  .regex(/^\d{1,20}-\d{1,20}$/, 'must be an event id such as 1733300000000-0');
+  .regex(/^\d{1,20}-\d{1,20}$/, 'must be an event id such as 1733300000000-0')
+  .refine(
+    // Malformed ids are the regex's to report; this only bounds well-formed ones.
+    (id) =>
+      !/^\d+-\d+$/.test(id) || id.split('-').every((part) => BigInt(part) <= MAX_STREAM_ID_PART),
+    'is not an event id (each part must fit in 64 bits)',
+  );
 
 const StreamQuerySchema = z.object({ lastEventId: EventIdSchema.optional() }).strict();
 
