@@ -11,6 +11,7 @@ import { createWebhookServices, type WebhookApi } from '@switchyard/webhooks';
 import { ApiModule } from './api.module';
 import type { ApiRuntime } from './api-runtime';
 import { SSE_HEARTBEAT_MS } from './events/event-stream.service';
+import { jsonOnlyMiddleware } from './http/json-only.middleware';
 import { ErrorFilter } from './http/error.filter';
 import { PinoNestLogger } from './http/nest-logger';
 import { requestContextMiddleware } from './http/request-context';
@@ -58,6 +59,7 @@ export async function createApi(
 
   app.disable('x-powered-by');
   app.use(requestContextMiddleware(logger));
+  app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.useGlobalFilters(new ErrorFilter(logger));
   serveOpenApiDocs(app);

@@ -7,7 +7,8 @@ import { assertLoopback, fleetFromCount, loadFleetFile, type SimFleetOptions } f
 
 const USAGE = `usage:
   npm run sim -- --count N --address 127.0.10.1 --port 2222 --username admin --password admin [--time-scale 1]
-  npm run sim -- --fleet FILE.yaml [--time-scale 1]`;
+  npm run sim -- --fleet FILE.yaml [--time-scale 1]
+  --host-key-seed S keeps each switch's host key across restarts`;
 
 function fleetOptions(): SimFleetOptions {
   const { values } = parseArgs({
@@ -20,6 +21,7 @@ function fleetOptions(): SimFleetOptions {
       password: { type: 'string', default: 'admin' },
       'name-prefix': { type: 'string' },
       'time-scale': { type: 'string' },
+      'host-key-seed': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -31,9 +33,14 @@ function fleetOptions(): SimFleetOptions {
   if (timeScale !== undefined && !(timeScale > 0))
     throw new Error(`--time-scale must be a number > 0, got "${values['time-scale']}"`);
 
+  const seed = values['host-key-seed'];
   if (values.fleet) {
     const fromFile = loadFleetFile(values.fleet);
-    return { ...fromFile, timeScale: timeScale ?? fromFile.timeScale };
+    return {
+      ...fromFile,
+      timeScale: timeScale ?? fromFile.timeScale,
+      switches: fromFile.switches.map((s) => (seed ? { ...s, hostKeySeed: seed } : s)),
+    };
   }
   const count = Number(values.count ?? '1');
   if (!Number.isInteger(count) || count < 1)
@@ -52,7 +59,7 @@ function fleetOptions(): SimFleetOptions {
       username: values.username!,
       password: values.password!,
       namePrefix: values['name-prefix'],
-    }),
+    }).map((s) => (seed ? { ...s, hostKeySeed: seed } : s)),
   };
 }
 

@@ -105,6 +105,11 @@ export interface SimSwitchOptions {
   dropProbability?: number;
   /** Only `diffie-hellman-group14-sha1` key exchange and an `ssh-rsa` host key. */
   legacyOnly?: boolean;
+  /**
+   * Derive the host key from this seed and the switch name, so restarts keep it (ECDSA
+   * switches only; legacyOnly ones make a fresh RSA key at every start).
+   */
+  hostKeySeed?: string;
   /** Only keyboard-interactive authentication (password auth is refused). */
   keyboardInteractiveOnly?: boolean;
 }
@@ -172,6 +177,7 @@ const switchSchema = z
     dropProbability: z.number().min(0).max(1).optional(),
     legacyOnly: z.boolean().optional(),
     keyboardInteractiveOnly: z.boolean().optional(),
+    hostKeySeed: z.string().min(1).optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 
 import {
@@ -57,6 +57,32 @@ export function fingerprintOf(pem: string): string {
   return `SHA256:${digest.replace(/=+$/, '')}`;
 }
 
+/**
+ * The same ECDSA P-256 key for the same seed and switch name, so a simulator restarted with
+ * a seed presents the keys its switches had before (pins keep matching, as on a real
+ * switch that reboots). The private scalar is SHA-256(seed:name), far below the curve order.
+ */
+function seededHostKey(seed: string, name: string): HostKey {
+  const scalar = createHash('sha256').update(`${seed}:${name}`).digest();
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(scalar);
+  const point = ecdh.getPublicKey();
+  const pem = createPrivateKey({
+    format: 'jwk',
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      d: scalar.toString('base64url'),
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33, 65).toString('base64url'),
+    },
+  })
+    .export({ type: 'sec1', format: 'pem' })
+    .toString();
+
+  return { pem, fingerprint: fingerprintOf(pem) };
+}
+
 function generateHostKey(legacy: boolean): HostKey {
   const pem = legacy
     ? generateKeyPairSync('rsa', {
@@ -106,7 +132,10 @@ export class SimSwitch implements SwitchHost {
     this.state = new DeviceState(options);
     this.engine = new DockerEngine(this.state, options, clock, logger);
     this.daemon = new DockerDaemon(this.state, this.engine, clock);
-    this.hostKey = generateHostKey(options.legacyOnly ?? false);
+    this.hostKey =
+      options.hostKeySeed && !options.legacyOnly
+        ? seededHostKey(options.hostKeySeed, options.name)
+        : generateHostKey(options.legacyOnly ?? false);
     this.ssh = this.createSshServer();
     this.tcp = createServer((socket) => this.onSocket(socket));
   }

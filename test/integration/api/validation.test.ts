@@ -125,6 +125,7 @@ describe('request validation', () => {
         .send('name=sw1');
 
       assertBadRequest(res, ['']);
+      assert.match(res.body.message, /application\/json/);
     });
 
     it('refuses a body over the size limit with 413', async () => {
