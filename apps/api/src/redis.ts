@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { describeRedisUrl } from '@switchyard/config';
 
 /** How long start-up waits for Redis before it gives up, in ms. */
 export const REDIS_CONNECT_TIMEOUT_MS = 5_000;
@@ -9,17 +10,6 @@ const REDIS_MAX_RETRIES_PER_REQUEST = 2;
 /** Redis did not answer at start-up; the message says where it looked and what to do. */
 export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
-}
-
-/** The URL without its password, for messages and logs. */
-export function describeRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
 }
 
 /**

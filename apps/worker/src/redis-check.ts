@@ -1,16 +1,6 @@
 import { Redis } from 'ioredis';
+import { describeRedisUrl } from '@switchyard/config';
 import { REDIS_STARTUP_TIMEOUT_MS } from './constants';
-
-/** The URL with any password blanked, for messages. */
-export function describeRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
-}
 
 /**
  * Refuses a Redis the worker cannot use, with a message that says what to fix: nothing

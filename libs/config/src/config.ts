@@ -145,3 +145,14 @@ export function requireApiTokens(config: SwitchyardConfig): string[] {
 export function readTextFile(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+/** A Redis URL with any password blanked, for messages and logs. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+}

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseNetworkList } from '@switchyard/config';
 import { createRootLogger } from '@switchyard/logging';
 import { createSessionPool, type SessionPool } from '@switchyard/ssh-pool';
 import { startFleet, type SimFleet } from '../../../apps/switch-sim/src';
+import { LOOPBACK, simTarget } from '../../support/sim-steps';
 
 const PASSWORD = 'Unterminated-1';
 
@@ -26,7 +26,7 @@ describe('output without a final newline in the Bash shell', () => {
       timeScale: 0.02,
     });
     pool = createSessionPool({
-      allowedNetworks: parseNetworkList('127.0.0.0/8'),
+      allowedNetworks: LOOPBACK,
       logger: createRootLogger({ level: 'silent' }),
       commandTimeoutMs: 5_000,
     });
@@ -39,16 +39,7 @@ describe('output without a final newline in the Bash shell', () => {
 
   it('returns the text before the prompt bash prints on the same line', async () => {
     const sim = fleet.switches[0];
-    const lease = await pool.acquire({
-      id: 'edge',
-      name: sim.name,
-      host: sim.address,
-      port: sim.port,
-      username: 'admin',
-      password: PASSWORD,
-      legacyAlgorithms: false,
-      hostKey: null,
-    });
+    const lease = await pool.acquire(simTarget(sim, PASSWORD));
     try {
       await lease.session.ensureMode('root-bash');
       await lease.session.run("printf '%s' 'no newline here' > /tmp/page.txt");

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseNetworkList } from '@switchyard/config';
 import { createRootLogger } from '@switchyard/logging';
 import { createSessionPool } from '@switchyard/ssh-pool';
 import { startFleet, type SimSwitchOptions } from '../../../apps/switch-sim/src';
+import { LOOPBACK, simTarget } from '../../support/sim-steps';
 
 const PASSWORD = 'Seeded-Key-5';
 
@@ -30,7 +30,7 @@ describe('simulated switches with a host key seed', () => {
       switches: [leaf('N9K-SEED-1', '127.0.45.1'), leaf('N9K-SEED-2', '127.0.45.2')],
     });
     const pool = createSessionPool({
-      allowedNetworks: parseNetworkList('127.0.0.0/8'),
+      allowedNetworks: LOOPBACK,
       logger: createRootLogger({ level: 'silent' }),
     });
     try {
@@ -41,20 +41,15 @@ describe('simulated switches with a host key seed', () => {
       assert.notEqual(pinned[0], pinned[1], 'each switch has a key of its own');
 
       const sim = restarted.switches[0];
-      const lease = await pool.acquire({
-        id: 'seeded',
-        name: sim.name,
-        host: sim.address,
-        port: sim.port,
-        username: 'admin',
-        password: PASSWORD,
-        legacyAlgorithms: false,
-        hostKey: {
-          fingerprint: pinned[0],
-          source: 'registered',
-          pinnedAt: new Date().toISOString(),
-        },
-      });
+      const lease = await pool.acquire(
+        simTarget(sim, PASSWORD, {
+          hostKey: {
+            fingerprint: pinned[0],
+            source: 'registered',
+            pinnedAt: new Date().toISOString(),
+          },
+        }),
+      );
       assert.equal(lease.session.hostname, 'N9K-SEED-1');
       lease.release();
     } finally {

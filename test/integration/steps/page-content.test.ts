@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseNetworkList } from '@switchyard/config';
-import {
-  DeploymentParamsSchema,
-  isSwitchyardError,
-  type DeploymentParams,
-  type StepName,
-} from '@switchyard/contracts';
+import { isSwitchyardError, type DeploymentParams, type StepName } from '@switchyard/contracts';
 import { createRootLogger } from '@switchyard/logging';
 import { createSessionPool, type SessionPool } from '@switchyard/ssh-pool';
-import {
-  createHttpChecker,
-  createStepHandlers,
-  createStepRegistry,
-  type StepOutcome,
-} from '@switchyard/steps';
 import { startFleet, type SimFleet } from '../../../apps/switch-sim/src';
+import { LOOPBACK, runStepOnSim, simTarget } from '../../support/sim-steps';
 
 const PASSWORD = 'Page-Content-3';
-const LOOPBACK = parseNetworkList('127.0.0.0/8');
-const steps = createStepRegistry(createStepHandlers());
 
 /** Pages that a terminal would change or misread if they were read back through it. */
 const AWKWARD_PAGES: Record<string, string> = {
@@ -63,33 +50,8 @@ describe('deploy-container with pages a terminal would mangle', () => {
     await fleet?.close();
   });
 
-  async function runStep(step: StepName, params: Partial<DeploymentParams>): Promise<StepOutcome> {
-    const sim = fleet.switches[0];
-    const lease = await pool.acquire({
-      id: 'page',
-      name: sim.name,
-      host: sim.address,
-      port: sim.port,
-      username: 'admin',
-      password: PASSWORD,
-      legacyAlgorithms: false,
-      hostKey: null,
-    });
-    try {
-      return await steps.get(step)!.run({
-        session: lease.session,
-        switchName: sim.name,
-        params: DeploymentParamsSchema.parse(params),
-        dryRun: false,
-        log: createRootLogger({ level: 'silent' }),
-        signal: new AbortController().signal,
-        httpGet: createHttpChecker(LOOPBACK),
-      });
-    } finally {
-      if (lease.session.broken) lease.discard('the session broke during the step');
-      else lease.release();
-    }
-  }
+  const runStep = (step: StepName, params: Partial<DeploymentParams>) =>
+    runStepOnSim(pool, simTarget(fleet.switches[0], PASSWORD), step, params);
 
   for (const [what, page] of Object.entries(AWKWARD_PAGES)) {
     it(`deploys and verifies a page with ${what}, then finds nothing to change`, async () => {

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseNetworkList } from '@switchyard/config';
-import { DEFAULT_DEPLOYMENT_PARAMS } from '@switchyard/contracts';
 import { createRootLogger } from '@switchyard/logging';
 import { createSessionPool, type SessionPool } from '@switchyard/ssh-pool';
-import { createHttpChecker, createStepRegistry, createStepHandlers } from '@switchyard/steps';
 import { startFleet, type SimFleet } from '../../../apps/switch-sim/src';
+import { LOOPBACK, runStepOnSim, simTarget } from '../../support/sim-steps';
 
 const PASSWORD = 'Save-Config-7';
-const LOOPBACK = parseNetworkList('127.0.0.0/8');
 
 describe('configure-mgmt saves what it configured', () => {
   let fleet: SimFleet;
@@ -44,31 +41,10 @@ describe('configure-mgmt saves what it configured', () => {
 
   it('keeps the Bash shell and DHCP on mgmt0 across a reload', async () => {
     const sim = fleet.switches[0];
-    const lease = await pool.acquire({
-      id: 'save',
-      name: sim.name,
-      host: sim.address,
-      port: sim.port,
-      username: 'admin',
-      password: PASSWORD,
-      legacyAlgorithms: false,
-      hostKey: null,
-    });
-    const step = createStepRegistry(createStepHandlers()).get('configure-mgmt')!;
-    try {
-      const outcome = await step.run({
-        session: lease.session,
-        switchName: sim.name,
-        params: DEFAULT_DEPLOYMENT_PARAMS,
-        dryRun: false,
-        log: createRootLogger({ level: 'silent' }),
-        signal: new AbortController().signal,
-        httpGet: createHttpChecker(LOOPBACK),
-      });
-      assert.ok(outcome.commands.includes('copy running-config startup-config'));
-    } finally {
-      lease.discard('the switch reloads next');
-    }
+
+    const outcome = await runStepOnSim(pool, simTarget(sim, PASSWORD), 'configure-mgmt');
+    assert.ok(outcome.commands.includes('copy running-config startup-config'));
+    await pool.closeAll();
 
     await sim.reload();
 
