@@ -109,6 +109,8 @@ export class EventStreamService implements BeforeApplicationShutdown {
 }
 
 async function send(res: HttpResponse, event: SwitchyardEvent): Promise<void> {
+  // A client that has gone will neither read this nor ever drain: nothing to wait for.
+  if (res.destroyed || res.writableEnded) return;
   const frame = `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
   if (!res.write(frame)) {
     // The client reads slower than events arrive: wait for its buffer to drain.
