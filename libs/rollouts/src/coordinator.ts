@@ -115,6 +115,13 @@ export class RolloutCoordinator {
         );
       }
 
+      if (record.cancelRequested && action !== 'cancel') {
+        // Its running steps are ending; pausing or resuming it would change nothing.
+        throw new RolloutStateError(
+          `rollout ${rolloutId} is being cancelled; it cannot be ${pastTense(action)}`,
+        );
+      }
+
       const from = record.state;
       if (action === 'pause' && record.state === 'running' && !record.cancelRequested)
         record.state = 'paused';

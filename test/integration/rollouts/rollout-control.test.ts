@@ -125,6 +125,9 @@ describe('rollout pause, resume and cancel', () => {
 
     const cancelling = await harness.services.rollouts.cancel(created.id);
     assert.equal(cancelling?.reason, 'cancelled on request');
+    // While the cancel drains, pause and resume are refused rather than silently ignored.
+    await assert.rejects(harness.services.rollouts.pause(created.id), RolloutStateError);
+    await assert.rejects(harness.services.rollouts.resume(created.id), RolloutStateError);
     gate.open();
 
     const ended = await waitForRollout(
