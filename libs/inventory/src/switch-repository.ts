@@ -33,8 +33,9 @@ if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 1 then return 'endpoint' end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
 redis.call('SET', KEYS[1], ARGV[4])
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
-for i = 6, #ARGV do redis.call('SADD', ARGV[i], ARGV[1]) end
+-- A counter, not the clock, orders registrations: two in one millisecond keep their order.
+redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[1])
+for i = 5, #ARGV do redis.call('SADD', ARGV[i], ARGV[1]) end
 return 'ok'`;
 
 const UPDATE_SCRIPT = `
@@ -97,16 +98,16 @@ export class SwitchRepository {
 
     const outcome = await this.redis.eval(
       CREATE_SCRIPT,
-      4,
+      5,
       this.key('switch', record.id),
       this.key('switch-names'),
       this.key('switch-endpoints'),
       this.key('switches'),
+      this.key('switch-sequence'),
       record.id,
       record.name.toLowerCase(),
       endpointOf(record),
       JSON.stringify(record),
-      Date.now(),
       ...record.tags.map((tag) => this.key('switch-tag', tag)),
     );
     if (outcome === 'name') throw new SwitchNameTakenError(record.name);

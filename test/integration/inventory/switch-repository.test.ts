@@ -73,6 +73,22 @@ describe('the switch inventory in Redis', () => {
     );
   });
 
+  it('lists switches in registration order, even several registered in one millisecond', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        repository.create(input({ name: `leaf-${i}`, host: `127.0.1.${i + 1}` })),
+      ),
+    );
+
+    const listed = (await repository.list()).map((s) => s.name);
+
+    // Promise.all issues the creates in order on one connection, so they land in order.
+    assert.deepEqual(
+      listed,
+      created.map((s) => s.name),
+    );
+  });
+
   it('never brings back a switch that a concurrent PATCH races its DELETE', async () => {
     for (let round = 0; round < 30; round++) {
       const created = await repository.create(

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, it } from 'node:test';
 import { RolloutInputSchema } from '@switchyard/contracts';
 import { waitFor } from '../../support/wait';
-import { createHarness, SHORT_TIMINGS, SUCCEED, type Harness } from './harness';
+import { createHarness, spawnFixtureWorker, SHORT_TIMINGS, SUCCEED, type Harness } from './harness';
 
 describe('a worker killed mid-job (BUGS B3)', () => {
   let harness: Harness | null = null;
@@ -23,18 +22,7 @@ describe('a worker killed mid-job (BUGS B3)', () => {
       { label: 'crash' },
     );
     const [target] = await harness.registerSwitches(['sw-1']);
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', 'test/integration/worker/fixtures/hanging-worker.ts'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          TEST_REDIS_URL: harness.testRedis.url,
-          TEST_PREFIX: harness.testRedis.prefix,
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawnFixtureWorker(harness, 'hanging-worker');
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { QUEUE_NAMES, STEP_NAMES, type StepName, type Switch } from '@switchyard/contracts';
@@ -148,4 +150,28 @@ export class Gate {
     this.opened = true;
     for (const resolve of this.waiters.splice(0)) resolve();
   }
+}
+
+/**
+ * Starts a worker from `fixtures/<fixture>.ts` in a child process on the harness's Redis
+ * and prefix, for tests that kill or freeze a worker. Its stdout carries its signals.
+ */
+export function spawnFixtureWorker(
+  harness: Harness,
+  fixture: string,
+  env: Record<string, string> = {},
+): ChildProcessByStdio<null, Readable, null> {
+  return spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', `test/integration/worker/fixtures/${fixture}.ts`],
+    {
+      env: {
+        PATH: process.env.PATH,
+        TEST_REDIS_URL: harness.testRedis.url,
+        TEST_PREFIX: harness.testRedis.prefix,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
 }

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, it } from 'node:test';
 import { RolloutInputSchema } from '@switchyard/contracts';
 import { waitFor } from '../../support/wait';
-import { createHarness, SHORT_TIMINGS, SUCCEED, type Harness } from './harness';
+import { createHarness, spawnFixtureWorker, SHORT_TIMINGS, SUCCEED, type Harness } from './harness';
 
 /** Longer than the job lock plus a stalled check of SHORT_TIMINGS, so the job is taken over. */
 const BLOCK_MS = 5_000;
@@ -26,19 +25,9 @@ describe('a worker whose event loop blocks mid-job (BUGS B1)', () => {
       { label: 'stalled' },
     );
     const [target] = await harness.registerSwitches(['sw-1']);
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', 'test/integration/worker/fixtures/blocking-worker.ts'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          TEST_REDIS_URL: harness.testRedis.url,
-          TEST_PREFIX: harness.testRedis.prefix,
-          BLOCK_MS: String(BLOCK_MS),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawnFixtureWorker(harness, 'blocking-worker', {
+      BLOCK_MS: String(BLOCK_MS),
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
