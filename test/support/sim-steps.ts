@@ -6,6 +6,7 @@ import {
 } from '@switchyard/contracts';
 import { createRootLogger } from '@switchyard/logging';
 import type { SessionPool, SwitchTarget } from '@switchyard/ssh-pool';
+import type { SimSwitchOptions } from '../../apps/switch-sim/src';
 import {
   createHttpChecker,
   createStepHandlers,
@@ -63,4 +64,19 @@ export async function runStepOnSim(
     if (lease.session.broken) lease.discard('the session broke during the step');
     else lease.release();
   }
+}
+
+/**
+ * Options of simulated switches on one /24 of loopback: `simSwitch(3, 'N9K-C')` is
+ * `<subnet>.3` on `port`, user admin with `password`, plus any behaviour in `extra`.
+ */
+export function simSwitchFactory(subnet: string, port: number, password: string) {
+  return (host: number, name: string, extra: Partial<SimSwitchOptions> = {}): SimSwitchOptions => ({
+    name,
+    address: `${subnet}.${host}`,
+    port,
+    username: 'admin',
+    password,
+    ...extra,
+  });
 }

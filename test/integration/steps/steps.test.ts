@@ -16,7 +16,8 @@ import {
   createStepRegistry,
   type StepOutcome,
 } from '@switchyard/steps';
-import { startFleet, type SimFleet, type SimSwitchOptions } from '../../../apps/switch-sim/src';
+import { startFleet, type SimFleet } from '../../../apps/switch-sim/src';
+import { simSwitchFactory } from '../../support/sim-steps';
 
 // Loopback addresses of this file's switches; the published container ports listen there too.
 const SUBNET = '127.0.61';
@@ -35,20 +36,7 @@ const SHORT_DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
 
 const registry = createStepRegistry(createStepHandlers({ pollIntervalMs: 100 }));
 
-function simSwitch(
-  host: number,
-  name: string,
-  extra: Partial<SimSwitchOptions> = {},
-): SimSwitchOptions {
-  return {
-    name,
-    address: `${SUBNET}.${host}`,
-    port: SSH_PORT,
-    username: 'admin',
-    password: PASSWORD,
-    ...extra,
-  };
-}
+const simSwitch = simSwitchFactory(SUBNET, SSH_PORT, PASSWORD);
 
 const hasCode = (code: ErrorCode) => (err: unknown) => isSwitchyardError(err) && err.code === code;
 

@@ -6,10 +6,11 @@ import { CredentialStore, SwitchRepository } from '@switchyard/inventory';
 import { createRootLogger } from '@switchyard/logging';
 import { createRolloutServices, type RolloutServices } from '@switchyard/rollouts';
 import { createStepHandlers } from '@switchyard/steps';
-import { startFleet, type SimFleet, type SimSwitchOptions } from '../../../apps/switch-sim/src';
+import { startFleet, type SimFleet } from '../../../apps/switch-sim/src';
 import { startWorker, type RunningWorker } from '../../../apps/worker/src/worker';
 import { createTestRedis, type TestRedis } from '../../support/redis';
 import { waitFor } from '../../support/wait';
+import { simSwitchFactory } from '../../support/sim-steps';
 
 // Loopback addresses of this file's simulated switches; their containers publish there too.
 const SUBNET = '127.0.73';
@@ -17,20 +18,7 @@ const SSH_PORT = 10_733;
 const TIME_SCALE = 0.02;
 const PASSWORD = 'Lab-Secret-73';
 
-function simSwitch(
-  host: number,
-  name: string,
-  extra: Partial<SimSwitchOptions> = {},
-): SimSwitchOptions {
-  return {
-    name,
-    address: `${SUBNET}.${host}`,
-    port: SSH_PORT,
-    username: 'admin',
-    password: PASSWORD,
-    ...extra,
-  };
-}
+const simSwitch = simSwitchFactory(SUBNET, SSH_PORT, PASSWORD);
 
 describe('the worker against simulated switches over SSH', () => {
   let fleet: SimFleet;
